@@ -1,0 +1,82 @@
+package cnnparity.nn;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * A Keras layer, forward and backward.
+ *
+ * <p>Contract, in the style of llm.c: {@link #forward} computes the output for a batch and keeps
+ * what {@link #backward} needs (its input, an argmax, a mask); {@link #backward} takes
+ * d(loss)/d(output) of that last forward call, <em>adds</em> d(loss)/d(weight) into each
+ * {@link Param#grad} and returns d(loss)/d(input). Shapes exclude the batch dimension in
+ * {@link #build} and {@link #outputShape}, and include it in tensors.
+ *
+ * <p>Each subclass is named as the Keras class and reads the Keras config keys one to one; the
+ * config it was made from is kept for {@code summary} and for writing the model back out.
+ */
+public abstract class Layer {
+    protected final String name;
+    protected final ObjectNode config;
+    protected int[] inputShape;
+
+    protected Layer(ObjectNode config) {
+        this.config = config;
+        this.name = config.path("name").asText(getClass().getSimpleName().toLowerCase());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The Keras class name, e.g. {@code Conv2D}. */
+    public String className() {
+        return getClass().getSimpleName();
+    }
+
+    public ObjectNode config() {
+        return config;
+    }
+
+    /** Output shape (no batch dimension) for an input shape (no batch dimension). */
+    public abstract int[] outputShape(int[] inputShape);
+
+    /** Creates the weights for this input shape (no batch dimension). Called once, before forward. */
+    public void build(int[] inputShape) {
+        this.inputShape = inputShape.clone();
+    }
+
+    public boolean isBuilt() {
+        return inputShape != null;
+    }
+
+    public int[] inputShape() {
+        return inputShape;
+    }
+
+    /** {@code training} selects training behaviour (Dropout masks, BatchNormalization batch statistics). */
+    public abstract Tensor forward(Tensor x, boolean training);
+
+    /** d(loss)/d(input) from d(loss)/d(output) of the last forward call; accumulates weight gradients. */
+    public abstract Tensor backward(Tensor dy);
+
+    /** Weights in Keras order: trainable first, then non-trainable. Empty for weightless layers. */
+    public List<Param> params() {
+        return List.of();
+    }
+
+    public long paramCount() {
+        long n = 0;
+        for (Param p : params()) n += p.value.size();
+        return n;
+    }
+
+    /** Seeds any randomness the layer uses in training (Dropout). */
+    public void setSeed(long seed) {
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + className() + ")";
+    }
+}
