@@ -14,7 +14,28 @@ public final class LayerRegistry {
     private static final Map<String, Function<ObjectNode, Layer>> FACTORIES = new LinkedHashMap<>();
 
     static {
-        // filled in as layers are added: FACTORIES.put("Conv2D", Conv2D::new);
+        FACTORIES.put("InputLayer", InputLayer::new);
+        FACTORIES.put("Conv2D", Conv2D::new);
+        FACTORIES.put("Dense", Dense::new);
+        FACTORIES.put("MaxPooling2D", MaxPooling2D::new);
+        FACTORIES.put("AveragePooling2D", AveragePooling2D::new);
+        FACTORIES.put("GlobalAveragePooling2D", GlobalAveragePooling2D::new);
+        FACTORIES.put("GlobalMaxPooling2D", GlobalMaxPooling2D::new);
+        FACTORIES.put("ZeroPadding2D", ZeroPadding2D::new);
+        FACTORIES.put("Flatten", Flatten::new);
+        FACTORIES.put("Reshape", Reshape::new);
+        FACTORIES.put("Dropout", Dropout::new);
+        FACTORIES.put("BatchNormalization", BatchNormalization::new);
+        FACTORIES.put("Activation", Activation::new);
+        FACTORIES.put("ReLU", ReLU::new);
+        FACTORIES.put("LeakyReLU", LeakyReLU::new);
+        FACTORIES.put("Softmax", Softmax::new);
+        FACTORIES.put("ELU", ELU::new);
+        // Keras 2 / tf.keras aliases of the same classes
+        FACTORIES.put("MaxPool2D", MaxPooling2D::new);
+        FACTORIES.put("AvgPool2D", AveragePooling2D::new);
+        FACTORIES.put("GlobalAvgPool2D", GlobalAveragePooling2D::new);
+        FACTORIES.put("GlobalMaxPool2D", GlobalMaxPooling2D::new);
     }
 
     private LayerRegistry() {

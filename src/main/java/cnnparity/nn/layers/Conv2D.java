@@ -1,0 +1,164 @@
+package cnnparity.nn.layers;
+
+import cnnparity.nn.Activations;
+import cnnparity.nn.Layer;
+import cnnparity.nn.Param;
+import cnnparity.nn.SoftmaxOutput;
+import cnnparity.nn.Tensor;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * keras.layers.Conv2D (keras/src/layers/convolutional/base_conv.py), channels_last.
+ *
+ * <pre>
+ * x: (N, H, W, C)   kernel: (KH, KW, C, F)   bias: (F,)   y: (N, OH, OW, F)
+ * z[n,oh,ow,f] = bias[f] + sum_{a,b,c} x[n, oh*sh + a*dh - padTop, ow*sw + b*dw - padLeft, c] * kernel[a,b,c,f]
+ * y = activation(z)
+ * </pre>
+ * Padding "same" follows TensorFlow (keras/src/backend/tensorflow/nn.py conv -> tf.nn.convolution):
+ * {@code out = ceil(n/s)}, {@code pad_total = max((out-1)*s + (k-1)*d + 1 - n, 0)}, top/left get
+ * {@code pad_total/2} (floor), the extra row/column goes to the bottom/right.
+ */
+public final class Conv2D extends Layer implements SoftmaxOutput {
+    final int filters;
+    final int[] kernelSize;
+    final int[] strides;
+    final int[] dilation;
+    final boolean same;
+    final boolean useBias;
+    final Activations.Fn activation;
+    private Param kernel;
+    private Param bias;
+    private final List<Param> params = new ArrayList<>();
+
+    // Cached by forward for backward.
+    private Tensor x;
+    private Tensor z;
+    private Tensor y;
+    private Geometry g;
+
+    public Conv2D(ObjectNode c) {
+        super(c);
+        Configs.requireChannelsLast(c);
+        filters = Configs.integer(c, "filters", -1);
+        if (filters <= 0) throw Configs.bad(c, "filters", "must be a positive integer");
+        kernelSize = Configs.tuple(c, "kernel_size", 2, null);
+        strides = Configs.tuple(c, "strides", 2, new int[] {1, 1});
+        dilation = Configs.tuple(c, "dilation_rate", 2, new int[] {1, 1});
+        String padding = Configs.string(c, "padding", "valid").toLowerCase();
+        if (!padding.equals("valid") && !padding.equals("same")) throw Configs.bad(c, "padding", "must be 'valid' or 'same', got " + padding);
+        same = padding.equals("same");
+        useBias = Configs.bool(c, "use_bias", true);
+        if (Configs.integer(c, "groups", 1) != 1) throw Configs.bad(c, "groups", "only groups=1 is supported");
+        for (int i = 0; i < 2; i++) {
+            if (kernelSize[i] <= 0 || strides[i] <= 0 || dilation[i] <= 0) throw Configs.bad(c, "kernel_size/strides/dilation_rate", "must be positive");
+        }
+        if ((strides[0] > 1 || strides[1] > 1) && (dilation[0] > 1 || dilation[1] > 1)) {
+            throw Configs.bad(c, "dilation_rate", "strides > 1 with dilation_rate > 1 is not allowed by Keras");
+        }
+        activation = Activations.fromConfig(c.get("activation"), name);
+    }
+
+    /** Output size and padding along both spatial axes for an input size. */
+    record Geometry(int h, int w, int oh, int ow, int padTop, int padLeft) {
+    }
+
+    Geometry geometry(int h, int w) {
+        int[] oh = outSize(h, 0), ow = outSize(w, 1);
+        return new Geometry(h, w, oh[0], ow[0], oh[1], ow[1]);
+    }
+
+    /** {out, padBefore} along axis i. */
+    private int[] outSize(int n, int i) {
+        int k = kernelSize[i], s = strides[i], d = dilation[i];
+        int eff = (k - 1) * d + 1;
+        if (!same) return new int[] {n >= eff ? (n - eff) / s + 1 : 0, 0};
+        int out = (n + s - 1) / s;
+        int padTotal = Math.max((out - 1) * s + eff - n, 0);
+        return new int[] {out, padTotal / 2};
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        if (in.length != 3) throw new IllegalArgumentException("layer '" + name + "' (Conv2D) needs input (H, W, C), got " + Tensor.kerasShapeString(in));
+        Geometry gg = geometry(in[0], in[1]);
+        if (gg.oh <= 0 || gg.ow <= 0) throw new IllegalArgumentException("layer '" + name + "' (Conv2D): input " + Tensor.kerasShapeString(in) + " is smaller than the kernel");
+        return new int[] {gg.oh, gg.ow, filters};
+    }
+
+    @Override
+    public void build(int[] in) {
+        outputShape(in);
+        super.build(in);
+        kernel = new Param("kernel", Tensor.zeros(kernelSize[0], kernelSize[1], in[2], filters), true,
+                config.has("kernel_initializer") ? config.get("kernel_initializer") : TextNode.valueOf("glorot_uniform"));
+        params.add(kernel);
+        if (useBias) {
+            bias = new Param("bias", Tensor.zeros(filters), true,
+                    config.has("bias_initializer") ? config.get("bias_initializer") : TextNode.valueOf("zeros"));
+            params.add(bias);
+        }
+    }
+
+    @Override
+    public List<Param> params() {
+        return params;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        // x: (N, H, W, C) -> z, y: (N, OH, OW, F)
+        int n = x.dim(0), c = x.dim(3);
+        g = geometry(x.dim(1), x.dim(2));
+        this.x = x;
+        z = Tensor.zeros(n, g.oh, g.ow, filters);
+        ConvKernels.forward(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
+                strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
+                useBias ? bias.value.data : null, z.data);
+        if (activation.isLinear()) {
+            y = z;
+        } else {
+            y = z.zerosLike();
+            activation.forward(z.data, y.data, filters);
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        // dy: (N, OH, OW, F) -> dz -> dx: (N, H, W, C); dkernel, dbias accumulated
+        Tensor dz = dy;
+        if (!activation.isLinear()) {
+            dz = dy.zerosLike();
+            activation.backward(z.data, y.data, dy.data, dz.data, filters);
+        }
+        return backwardFromLogits(dz);
+    }
+
+    @Override
+    public Tensor backwardFromLogits(Tensor dz) {
+        int n = x.dim(0), c = x.dim(3);
+        Tensor dx = x.zerosLike();
+        ConvKernels.backward(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
+                strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
+                dz.data, dx.data, kernel.grad.data, useBias ? bias.grad.data : null);
+        return dx;
+    }
+
+    @Override
+    public boolean hasSoftmaxOutput() {
+        return activation.isSoftmax();
+    }
+
+    @Override
+    public Tensor lastLogits() {
+        return z;
+    }
+
+    public Activations.Fn activation() {
+        return activation;
+    }
+}
