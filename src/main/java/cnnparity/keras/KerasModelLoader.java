@@ -70,11 +70,14 @@ public final class KerasModelLoader {
             if (!Files.isRegularFile(file)) throw new ModelLoadException(src + ": no such file");
             long size = Files.size(file);
             if (size > MAX_BYTES) throw new ModelLoadException(src + ": file is " + size + " bytes, over the limit of " + MAX_BYTES);
-            byte[] head = new byte[8];
+            byte[] head = new byte[64];
             try (InputStream in = Files.newInputStream(file)) {
-                int n = in.readNBytes(head, 0, 8);
+                int n = in.readNBytes(head, 0, head.length);
                 if (n >= 4 && head[0] == 'P' && head[1] == 'K') return loadKeras(file, src);
-                if (n == 8 && Arrays.equals(head, HDF5_MAGIC)) return loadH5(file, config, src);
+                if (n >= 8 && Arrays.equals(Arrays.copyOf(head, 8), HDF5_MAGIC)) {
+                    checkHdf5Length(head, n, size, src);
+                    return loadH5(file, config, src);
+                }
             }
             throw new ModelLoadException(src + ": not a Keras model file (neither HDF5 nor a .keras zip)");
         } catch (ModelLoadException e) {
@@ -89,6 +92,34 @@ public final class KerasModelLoader {
     }
 
     // ---------------------------------------------------------------- legacy HDF5
+
+    /**
+     * The superblock records the file's end-of-file address; a shorter file was cut off (a partial
+     * download). jHDF reads lazily and could otherwise load a truncated file whose weights happen
+     * to lie in the part that survived.
+     */
+    static void checkHdf5Length(byte[] head, int n, long actualSize, String src) {
+        if (n < 12) throw new ModelLoadException(src + ": truncated HDF5 file (no superblock)");
+        int version = head[8] & 0xff;
+        int eofOffset;
+        int sizeOfOffsets;
+        if (version == 0 || version == 1) {
+            sizeOfOffsets = head[13] & 0xff;
+            eofOffset = (version == 0 ? 24 : 28) + 2 * sizeOfOffsets;
+        } else if (version == 2 || version == 3) {
+            sizeOfOffsets = head[9] & 0xff;
+            eofOffset = 12 + 2 * sizeOfOffsets;
+        } else {
+            throw new ModelLoadException(src + ": unsupported HDF5 superblock version " + version);
+        }
+        if (sizeOfOffsets != 8 && sizeOfOffsets != 4) throw new ModelLoadException(src + ": corrupt HDF5 superblock (offset size " + sizeOfOffsets + ")");
+        if (eofOffset + sizeOfOffsets > n) throw new ModelLoadException(src + ": truncated HDF5 file (superblock cut off)");
+        long eof = 0;
+        for (int i = sizeOfOffsets - 1; i >= 0; i--) eof = (eof << 8) | (head[eofOffset + i] & 0xff);
+        if (eof > actualSize) {
+            throw new ModelLoadException(src + ": truncated HDF5 file: " + actualSize + " bytes, the superblock says " + eof);
+        }
+    }
 
     private static LoadedModel loadH5(Path file, Path config, String src) throws IOException {
         try (HdfFile h5 = new HdfFile(file)) {
@@ -200,6 +231,8 @@ public final class KerasModelLoader {
             version = parseJson(new String(entries.get("metadata.json"), java.nio.charset.StandardCharsets.UTF_8), src + ": metadata.json")
                     .path("keras_version").asText(null);
         }
+        checkHdf5Length(Arrays.copyOf(weights, Math.min(64, weights.length)), Math.min(64, weights.length), weights.length,
+                src + ": model.weights.h5");
         try (HdfFile h5 = HdfFile.fromBytes(weights)) {
             Node layers = h5.getChild("layers");
             if (!(layers instanceof Group lg)) {
