@@ -31,7 +31,7 @@ def make_inputs(shape, data_dir, seed=7):
         inputs.append(("test_images", images, "MNIST test images %s, %s" % (TEST_INDICES, PREPROCESSING[tuple(shape)])))
         inputs.append(("large", (images[:2] * 100.0).astype("float32"), "the first two test images scaled by 100"))
     else:
-        inputs.append(("large", rng.uniform(-50, 50, (2,) + tuple(shape)).astype("float32"), "uniform noise in [-50, 50)"))
+        inputs.append(("large", rng.uniform(0, 10, (2,) + tuple(shape)).astype("float32"), "uniform noise in [0, 10)"))
     inputs.append(("zeros", np.zeros((2,) + tuple(shape), "float32"), "all zeros"))
     inputs.append(("noise", rng.uniform(0, 1, (3,) + tuple(shape)).astype("float32"), "seeded uniform noise in [0, 1)"))
     return inputs
