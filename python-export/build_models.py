@@ -67,8 +67,10 @@ def mlp():
     return keras.Sequential([
         keras.Input((28, 28, 1)),
         L.Flatten(),
-        L.Dense(256), L.BatchNormalization(), L.ReLU(), L.Dropout(0.3),
-        L.Dense(128), L.BatchNormalization(), L.ReLU(), L.Dropout(0.3),
+        # no bias before BatchNormalization: BN subtracts the batch mean, so such a bias gets a zero
+        # gradient (pure float noise) and is dead weight; Keras's BatchNormalization docs advise it too
+        L.Dense(256, use_bias=False), L.BatchNormalization(), L.ReLU(), L.Dropout(0.3),
+        L.Dense(128, use_bias=False), L.BatchNormalization(), L.ReLU(), L.Dropout(0.3),
         L.Dense(10, activation="softmax"),
     ], name="mlp")
 

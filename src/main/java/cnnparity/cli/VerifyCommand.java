@@ -72,6 +72,11 @@ public final class VerifyCommand implements Callable<Integer> {
                 fixture.generatorSummary(), tol);
         for (String nf : loaded.nonFiniteWeights()) report.note("non-finite weights: " + nf);
         report.addForward(ForwardParity.run(loaded.model(), fixture, tol));
+        // the gradient pass changes BatchNormalization statistics: run it on a fresh copy of the model
+        if (cnnparity.verify.GradientParity.present(fixture)) {
+            LoadedModel again = config == null ? KerasModelLoader.load(modelFile) : KerasModelLoader.load(modelFile, config);
+            cnnparity.verify.GradientParity.addIfPresent(again.model(), fixture, tol, report);
+        }
         report.print(out);
         out.flush();
         if (json != null) report.writeJson(json);

@@ -111,7 +111,13 @@ public final class VerifyReport {
     private static String header(String section) {
         return switch (section) {
             case "forward" -> "layer (forward output)";
-            case "gradient" -> "weight gradient";
+            case "loss" -> "loss";
+            case "train-forward" -> "layer (training forward)";
+            case "output-grad" -> "d loss / d layer output";
+            case "weight-grad" -> "d loss / d weight";
+            case "bn-update" -> "moving statistics after";
+            case "input-grad" -> "d loss / d input";
+            case "layer-backward" -> "each backward alone";
             default -> section;
         };
     }

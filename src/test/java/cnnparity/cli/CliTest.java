@@ -40,7 +40,13 @@ class CliTest {
         assertTrue(r.out().contains("features") && r.out().contains("Conv2D"), r.out());
         JsonNode rep = new ObjectMapper().readTree(json.toFile());
         assertTrue(rep.path("passed").asBoolean());
-        assertEquals(7, rep.path("checks").size());
+        int forward = 0, backward = 0;
+        for (JsonNode c : rep.path("checks")) {
+            if (c.path("section").asText().equals("forward")) forward++;
+            if (c.path("section").asText().equals("layer-backward")) backward++;
+        }
+        assertEquals(7, forward, "one forward row per layer");
+        assertEquals(7, backward, "the fixture has gradients: one isolated-backward row per layer");
     }
 
     @Test
