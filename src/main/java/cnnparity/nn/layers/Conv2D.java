@@ -144,7 +144,7 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         Tensor dx = x.zerosLike();
         ConvKernels.backward(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
                 strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
-                dz.data, dx.data, kernel.grad.data, useBias ? bias.grad.data : null);
+                dz.data, needInputGradient ? dx.data : null, kernel.grad.data, useBias ? bias.grad.data : null);
         return dx;
     }
 

@@ -1,76 +1,139 @@
 package cnnparity.nn.layers;
 
+import cnnparity.nn.kernels.Gemm;
+import cnnparity.nn.kernels.Parallel;
+
 /**
- * The Conv2D loops, on flat NHWC arrays. Kept apart from the layer so faster kernels can replace
- * them without touching Conv2D's contract. The innermost loop always runs over the contiguous
- * filter axis of the kernel and the output, which the JIT vectorizes.
+ * The Conv2D arithmetic on flat NHWC arrays, as im2col + matrix products (nn.kernels.Gemm).
+ *
+ * <pre>
+ * col: (B*OH*OW, KH*KW*C)   the receptive field of every output pixel, zero where padded
+ * z   = col x kernel          kernel viewed as (KH*KW*C, F); then + bias (TF's BiasAdd comes after the conv)
+ * dkernel += col^T x dz       dcol = dz x kernel^T, scattered back (col2im) into dx
+ * </pre>
+ * Work is split by samples into chunks of {@link #CHUNK}: a fixed partition that does not depend
+ * on the number of threads, with per-chunk weight-gradient partials summed in chunk order, so
+ * results are identical run to run and machine to machine. Buffers are reused per thread.
  */
 final class ConvKernels {
+    static final int CHUNK = 16;
+    private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[2][0]);
+
     private ConvKernels() {
+    }
+
+    private static float[] buffer(int slot, int size) {
+        float[][] w = WORK.get();
+        if (w[slot].length < size) w[slot] = new float[size];
+        return w[slot];
+    }
+
+    /** Fills col for samples [b0, b1): row r = ((b-b0)*OH + i)*OW + j, column ((a*KW + e)*C + ch). */
+    static void im2col(float[] x, int b0, int b1, int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int dw,
+                       int padTop, int padLeft, int oh, int ow, float[] col) {
+        int kd = kh * kw * c;
+        int r = 0;
+        for (int b = b0; b < b1; b++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++, r++) {
+                    int ro = r * kd;
+                    for (int a = 0; a < kh; a++) {
+                        int ih = i * sh + a * dh - padTop;
+                        for (int e = 0; e < kw; e++) {
+                            int iw = j * sw + e * dw - padLeft;
+                            int co = ro + (a * kw + e) * c;
+                            if (ih < 0 || ih >= h || iw < 0 || iw >= w) {
+                                java.util.Arrays.fill(col, co, co + c, 0f);
+                            } else {
+                                System.arraycopy(x, ((b * h + ih) * w + iw) * c, col, co, c);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** dx += col2im(dcol) for samples [b0, b1). */
+    static void col2im(float[] dcol, int b0, int b1, int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int dw,
+                       int padTop, int padLeft, int oh, int ow, float[] dx) {
+        int kd = kh * kw * c;
+        int r = 0;
+        for (int b = b0; b < b1; b++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++, r++) {
+                    int ro = r * kd;
+                    for (int a = 0; a < kh; a++) {
+                        int ih = i * sh + a * dh - padTop;
+                        if (ih < 0 || ih >= h) continue;
+                        for (int e = 0; e < kw; e++) {
+                            int iw = j * sw + e * dw - padLeft;
+                            if (iw < 0 || iw >= w) continue;
+                            int xo = ((b * h + ih) * w + iw) * c, co = ro + (a * kw + e) * c;
+                            for (int ch = 0; ch < c; ch++) dx[xo + ch] += dcol[co + ch];
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** z (N, OH, OW, F) = conv(x (N, H, W, C), k (KH, KW, C, F)) + bias. */
     static void forward(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                         int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
                         float[] bias, float[] z) {
-        float[] acc = new float[f];
-        for (int b = 0; b < n; b++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    if (bias != null) System.arraycopy(bias, 0, acc, 0, f);
-                    else java.util.Arrays.fill(acc, 0f);
-                    for (int a = 0; a < kh; a++) {
-                        int ih = i * sh + a * dh - padTop;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int e = 0; e < kw; e++) {
-                            int iw = j * sw + e * dw - padLeft;
-                            if (iw < 0 || iw >= w) continue;
-                            int xo = ((b * h + ih) * w + iw) * c;
-                            int ko = (a * kw + e) * c * f;
-                            for (int ch = 0; ch < c; ch++) {
-                                float xv = x[xo + ch];
-                                int kr = ko + ch * f;
-                                for (int o = 0; o < f; o++) acc[o] += xv * k[kr + o];
-                            }
-                        }
-                    }
-                    System.arraycopy(acc, 0, z, ((b * oh + i) * ow + j) * f, f);
+        int kd = kh * kw * c, p = oh * ow;
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        Parallel.forChunks(chunks, ci -> {
+            int b0 = ci * CHUNK, b1 = Math.min(n, b0 + CHUNK);
+            int rows = (b1 - b0) * p;
+            float[] col = buffer(0, rows * kd);
+            im2col(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col);
+            int zo = b0 * p * f;
+            Gemm.nn(col, 0, k, 0, z, zo, rows, kd, f, false);
+            if (bias != null) {
+                for (int r = 0; r < rows; r++) {
+                    int o = zo + r * f;
+                    for (int q = 0; q < f; q++) z[o + q] += bias[q];
                 }
             }
-        }
+        });
     }
 
-    /** From dz (N, OH, OW, F): dx (N, H, W, C) +=, dk (KH, KW, C, F) +=, dbias (F) +=. */
+    /** From dz (N, OH, OW, F): dx (N, H, W, C) += (unless dx is null), dk (KH, KW, C, F) +=, dbias (F) +=. */
     static void backward(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                          int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
                          float[] dz, float[] dx, float[] dk, float[] dbias) {
-        for (int b = 0; b < n; b++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int zo = ((b * oh + i) * ow + j) * f;
-                    if (dbias != null) for (int o = 0; o < f; o++) dbias[o] += dz[zo + o];
-                    for (int a = 0; a < kh; a++) {
-                        int ih = i * sh + a * dh - padTop;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int e = 0; e < kw; e++) {
-                            int iw = j * sw + e * dw - padLeft;
-                            if (iw < 0 || iw >= w) continue;
-                            int xo = ((b * h + ih) * w + iw) * c;
-                            int ko = (a * kw + e) * c * f;
-                            for (int ch = 0; ch < c; ch++) {
-                                float xv = x[xo + ch];
-                                int kr = ko + ch * f;
-                                float s = 0f;
-                                for (int o = 0; o < f; o++) {
-                                    dk[kr + o] += xv * dz[zo + o];
-                                    s += k[kr + o] * dz[zo + o];
-                                }
-                                dx[xo + ch] += s;
-                            }
-                        }
-                    }
-                }
+        int kd = kh * kw * c, p = oh * ow;
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        float[] kT = new float[f * kd];
+        Gemm.transpose(k, kd, f, kT);
+        float[][] dkPart = new float[chunks][];
+        float[][] dbPart = new float[chunks][];
+        Parallel.forChunks(chunks, ci -> {
+            int b0 = ci * CHUNK, b1 = Math.min(n, b0 + CHUNK);
+            int rows = (b1 - b0) * p;
+            float[] col = buffer(0, rows * kd);
+            im2col(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col);
+            int zo = b0 * p * f;
+            float[] part = new float[kd * f];
+            Gemm.tn(col, 0, dz, zo, part, 0, kd, rows, f);
+            dkPart[ci] = part;
+            if (dbias != null) {
+                float[] db = new float[f];
+                for (int r = 0; r < rows; r++) for (int q = 0; q < f; q++) db[q] += dz[zo + r * f + q];
+                dbPart[ci] = db;
             }
+            if (dx != null) { // null: the caller needs no input gradient (the model's first layer in training)
+                float[] dcol = buffer(1, rows * kd);
+                Gemm.nn(dz, zo, kT, 0, dcol, 0, rows, f, kd, false);
+                col2im(dcol, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, dx);
+            }
+        });
+        for (int ci = 0; ci < chunks; ci++) {
+            float[] part = dkPart[ci];
+            for (int i = 0; i < part.length; i++) dk[i] += part[i];
+            if (dbias != null) for (int q = 0; q < f; q++) dbias[q] += dbPart[ci][q];
         }
     }
 }

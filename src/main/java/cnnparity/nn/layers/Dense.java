@@ -74,16 +74,11 @@ public final class Dense extends Layer implements SoftmaxOutput {
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = units;
         z = Tensor.zeros(outShape);
-        float[] xd = x.data, k = kernel.value.data, zd = z.data;
-        float[] b = useBias ? bias.value.data : null;
-        for (int r = 0; r < rows; r++) {
-            int zo = r * units;
-            if (b != null) System.arraycopy(b, 0, zd, zo, units);
-            for (int i = 0; i < inF; i++) {
-                float xv = xd[r * inF + i];
-                int ko = i * units;
-                for (int u = 0; u < units; u++) zd[zo + u] += xv * k[ko + u];
-            }
+        // z = x @ kernel, then + bias (TF's BiasAdd follows the MatMul)
+        cnnparity.nn.kernels.Gemm.nn(x.data, 0, kernel.value.data, 0, z.data, 0, rows, inF, units, false);
+        if (useBias) {
+            float[] b = bias.value.data, zd = z.data;
+            for (int r = 0; r < rows; r++) for (int u = 0; u < units; u++) zd[r * units + u] += b[u];
         }
         if (activation.isLinear()) {
             y = z;
@@ -109,24 +104,16 @@ public final class Dense extends Layer implements SoftmaxOutput {
         // dkernel[i,u] += x[r,i] dz[r,u];  dbias[u] += dz[r,u];  dx[r,i] = sum_u kernel[i,u] dz[r,u]
         int inF = kernel.value.dim(0);
         int rows = x.size() / inF;
-        float[] xd = x.data, k = kernel.value.data, dz = dzT.data, dk = kernel.grad.data;
-        Tensor dx = x.zerosLike();
-        float[] dxd = dx.data;
-        float[] db = useBias ? bias.grad.data : null;
-        for (int r = 0; r < rows; r++) {
-            int zo = r * units;
-            if (db != null) for (int u = 0; u < units; u++) db[u] += dz[zo + u];
-            for (int i = 0; i < inF; i++) {
-                float xv = xd[r * inF + i];
-                int ko = i * units;
-                float s = 0f;
-                for (int u = 0; u < units; u++) {
-                    dk[ko + u] += xv * dz[zo + u];
-                    s += k[ko + u] * dz[zo + u];
-                }
-                dxd[r * inF + i] = s;
-            }
+        // dkernel += x^T dz;  dbias += column sums of dz;  dx = dz @ kernel^T
+        cnnparity.nn.kernels.Gemm.tn(x.data, 0, dzT.data, 0, kernel.grad.data, 0, inF, rows, units);
+        if (useBias) {
+            float[] db = bias.grad.data, dz = dzT.data;
+            for (int r = 0; r < rows; r++) for (int u = 0; u < units; u++) db[u] += dz[r * units + u];
         }
+        float[] kT = new float[units * inF];
+        cnnparity.nn.kernels.Gemm.transpose(kernel.value.data, inF, units, kT);
+        Tensor dx = x.zerosLike();
+        cnnparity.nn.kernels.Gemm.nn(dzT.data, 0, kT, 0, dx.data, 0, rows, units, inF, false);
         return dx;
     }
 

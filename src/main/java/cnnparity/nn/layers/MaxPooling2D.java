@@ -27,33 +27,37 @@ public final class MaxPooling2D extends Pooling2D {
         Tensor y = Tensor.zeros(n, oh, ow, c);
         argmax = new int[y.size()];
         float[] xd = x.data, yd = y.data;
-        for (int b = 0; b < n; b++) {
+        // samples in fixed chunks over the cores: each output is written by one chunk only
+        cnnparity.nn.kernels.Parallel.forChunks((n + 15) / 16, chunk -> {
+        for (int b = chunk * 16; b < Math.min(n, chunk * 16 + 16); b++) {
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++) {
                     int yo = ((b * oh + i) * ow + j) * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        float best = Float.NEGATIVE_INFINITY;
-                        int arg = -1;
-                        for (int a = 0; a < pool[0]; a++) {
-                            int ih = i * strides[0] + a - padTop;
-                            if (ih < 0 || ih >= h) continue;
-                            for (int e = 0; e < pool[1]; e++) {
-                                int iw = j * strides[1] + e - padLeft;
-                                if (iw < 0 || iw >= w) continue;
-                                int xi = ((b * h + ih) * w + iw) * c + ch;
-                                float v = xd[xi];
+                    java.util.Arrays.fill(argmax, yo, yo + c, -1);
+                    // window cells in row-major order, channels innermost (contiguous): the first
+                    // strictly greater value wins, so ties keep the earliest cell
+                    for (int a = 0; a < pool[0]; a++) {
+                        int ih = i * strides[0] + a - padTop;
+                        if (ih < 0 || ih >= h) continue;
+                        for (int e = 0; e < pool[1]; e++) {
+                            int iw = j * strides[1] + e - padLeft;
+                            if (iw < 0 || iw >= w) continue;
+                            int xo = ((b * h + ih) * w + iw) * c;
+                            for (int ch = 0; ch < c; ch++) {
+                                float v = xd[xo + ch];
+                                int arg = argmax[yo + ch];
+                                float best = yd[yo + ch];
                                 if (arg < 0 || v > best || (Float.isNaN(v) && !Float.isNaN(best))) {
-                                    best = v;
-                                    arg = xi;
+                                    yd[yo + ch] = v;
+                                    argmax[yo + ch] = xo + ch;
                                 }
                             }
                         }
-                        yd[yo + ch] = best;
-                        argmax[yo + ch] = arg;
                     }
                 }
             }
         }
+        });
         return y;
     }
 

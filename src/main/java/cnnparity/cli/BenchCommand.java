@@ -1,0 +1,136 @@
+package cnnparity.cli;
+
+import cnnparity.data.DataSets;
+import cnnparity.data.Dataset;
+import cnnparity.nn.Layer;
+import cnnparity.nn.Model;
+import cnnparity.nn.Tensor;
+import cnnparity.train.Adam;
+import cnnparity.train.Backprop;
+import cnnparity.train.Initializers;
+import cnnparity.train.LearningRateSchedule;
+import cnnparity.train.Losses;
+import cnnparity.train.Presets;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure training and inference throughput, batch-1 latency and memory of the Java engine.",
+                "scripts/benchmark runs this next to the same measurement in Keras and prints both."},
+        footer = {"", "Examples:", "  cnn-parity bench --data ../shared/data/mnist --images 12800 --batch 128",
+                "  cnn-parity bench --preset tutorial_cnn --json bench.json", "  cnn-parity bench --layers   # time per layer"})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--data", description = "MNIST IDX directory (default: the embedded digits)")
+    Path data;
+
+    @Option(names = "--preset", defaultValue = "simple_mnist_convnet", description = "model preset, or 'wide' (the convnet with twice the filters)")
+    String preset;
+
+    @Option(names = "--images", defaultValue = "6400", description = "images per measurement (default: ${DEFAULT-VALUE})")
+    int images;
+
+    @Option(names = "--batch", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--latency-calls", defaultValue = "500")
+    int latencyCalls;
+
+    @Option(names = "--layers", description = "also print forward and backward time per layer")
+    boolean perLayer;
+
+    @Option(names = "--json", description = "write the figures as JSON")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        Dataset d = data == null ? DataSets.embeddedMnist().train() : DataSets.load(data).train();
+        Model model = build(preset);
+        Initializers.initialize(model, 1);
+        int n = Math.min(images, d.size());
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        var loss = Losses.get("categorical_crossentropy");
+        Adam opt = new Adam(LearningRateSchedule.constant(1e-3), 0.9, 0.999, 1e-7, false);
+        // warm-up: let the JIT compile the hot loops
+        for (int s = 0; s < 10; s++) {
+            int from = (s * batch) % Math.max(1, n - batch);
+            Backprop.run(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch), true, false);
+            opt.step(model.trainableParams());
+        }
+        long t0 = System.nanoTime();
+        for (int from = 0; from + batch <= n; from += batch) {
+            Backprop.run(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch), true, false);
+            opt.step(model.trainableParams());
+        }
+        double trainIps = (n / batch * batch) / ((System.nanoTime() - t0) / 1e9);
+        for (int s = 0; s < 10; s++) model.forward(d.images(idx, 0, batch), false);
+        t0 = System.nanoTime();
+        for (int from = 0; from + batch <= n; from += batch) model.forward(d.images(idx, from, from + batch), false);
+        double inferIps = (n / batch * batch) / ((System.nanoTime() - t0) / 1e9);
+        Tensor one = d.images(idx, 0, 1);
+        for (int s = 0; s < 200; s++) model.forward(one, false);
+        double[] lat = new double[latencyCalls];
+        for (int s = 0; s < latencyCalls; s++) {
+            long a = System.nanoTime();
+            model.forward(one, false);
+            lat[s] = (System.nanoTime() - a) / 1e6;
+        }
+        Arrays.sort(lat);
+        long peak = 0;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) if (pool.getPeakUsage() != null) peak += pool.getPeakUsage().getUsed();
+        ObjectNode r = new ObjectMapper().createObjectNode();
+        r.put("framework", "cnn-parity (Java " + System.getProperty("java.version") + ", " + cnnparity.nn.kernels.Parallel.threads() + " threads)");
+        r.put("model", preset).put("batch", batch).put("images", n);
+        r.put("train_images_per_s", trainIps).put("infer_images_per_s", inferIps).put("latency_ms_batch1", lat[lat.length / 2]);
+        r.put("peak_heap_mb", peak / 1048576.0);
+        System.out.println(r);
+        if (perLayer) layerTimes(model, d.images(idx, 0, batch), d.oneHot(idx, 0, batch));
+        if (json != null) cnnparity.train.AtomicFiles.write(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
+        return 0;
+    }
+
+    static Model build(String preset) {
+        if (!preset.equals("wide")) return Presets.build(preset);
+        com.fasterxml.jackson.databind.JsonNode cfg = Presets.config("simple_mnist_convnet").deepCopy();
+        for (var l : cfg.path("config").path("layers")) {
+            if (l.path("class_name").asText().equals("Conv2D")) {
+                ObjectNode c = (ObjectNode) l.path("config");
+                c.put("filters", c.path("filters").asInt() * 2);
+            }
+        }
+        ((ObjectNode) cfg.path("config")).put("name", "wide_convnet");
+        return cnnparity.keras.KerasConfigParser.parse(cfg, "wide preset");
+    }
+
+    static void layerTimes(Model model, Tensor x, Tensor y) {
+        int reps = 20;
+        long[] fwd = new long[model.layers().size()], bwd = new long[model.layers().size()];
+        for (int r = 0; r < reps; r++) {
+            Tensor h = x;
+            Tensor[] outs = new Tensor[fwd.length];
+            for (int i = 0; i < fwd.length; i++) {
+                long a = System.nanoTime();
+                h = model.layers().get(i).forward(h, true);
+                fwd[i] += System.nanoTime() - a;
+                outs[i] = h;
+            }
+            Tensor g = h.zerosLike();
+            g.fill(1e-3f);
+            for (int i = fwd.length - 1; i >= 0; i--) {
+                long a = System.nanoTime();
+                g = model.layers().get(i).backward(g);
+                bwd[i] += System.nanoTime() - a;
+            }
+        }
+        for (int i = 0; i < fwd.length; i++) {
+            Layer l = model.layers().get(i);
+            System.out.printf("%-18s %-20s forward %8.2f ms  backward %8.2f ms%n", l.name(), l.className(), fwd[i] / 1e6 / reps, bwd[i] / 1e6 / reps);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package cnnparity.nn.kernels;
+
+/** Portable loops; the innermost runs over contiguous columns, which the JIT vectorizes. */
+final class ScalarGemm implements Gemm.Kernel {
+    @Override
+    public void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * n;
+            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
+            for (int p = 0; p < k; p++) {
+                float av = a[aOff + i * k + p];
+                int bp = bOff + p * n;
+                for (int j = 0; j < n; j++) c[ci + j] += av * b[bp + j];
+            }
+        }
+    }
+
+    @Override
+    public void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
+        for (int p = 0; p < k; p++) {
+            int bp = bOff + p * n;
+            for (int i = 0; i < m; i++) {
+                float av = a[aOff + p * m + i];
+                int ci = cOff + i * n;
+                for (int j = 0; j < n; j++) c[ci + j] += av * b[bp + j];
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package cnnparity.nn.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-blocked kernels on the Vector API: a 4-row by 2-vector block of C lives in registers
+ * while the shared dimension streams through, one broadcast and one fused multiply-add per lane
+ * group. Column tails narrower than two vectors fall back to scalar loops.
+ */
+final class VectorGemm implements Gemm.Kernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+        int jv = n - n % (2 * L);
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+            for (int j = 0; j < jv; j += 2 * L) {
+                int c0 = cOff + i * n + j;
+                FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
+                if (accumulate) {
+                    x00 = FloatVector.fromArray(S, c, c0);
+                    x01 = FloatVector.fromArray(S, c, c0 + L);
+                    x10 = FloatVector.fromArray(S, c, c0 + n);
+                    x11 = FloatVector.fromArray(S, c, c0 + n + L);
+                    x20 = FloatVector.fromArray(S, c, c0 + 2 * n);
+                    x21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
+                    x30 = FloatVector.fromArray(S, c, c0 + 3 * n);
+                    x31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
+                } else {
+                    x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = FloatVector.zero(S);
+                }
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + p * n + j;
+                    FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+                    FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+                    x00 = v.fma(b0, x00);
+                    x01 = v.fma(b1, x01);
+                    v = FloatVector.broadcast(S, a[a1 + p]);
+                    x10 = v.fma(b0, x10);
+                    x11 = v.fma(b1, x11);
+                    v = FloatVector.broadcast(S, a[a2 + p]);
+                    x20 = v.fma(b0, x20);
+                    x21 = v.fma(b1, x21);
+                    v = FloatVector.broadcast(S, a[a3 + p]);
+                    x30 = v.fma(b0, x30);
+                    x31 = v.fma(b1, x31);
+                }
+                x00.intoArray(c, c0);
+                x01.intoArray(c, c0 + L);
+                x10.intoArray(c, c0 + n);
+                x11.intoArray(c, c0 + n + L);
+                x20.intoArray(c, c0 + 2 * n);
+                x21.intoArray(c, c0 + 2 * n + L);
+                x30.intoArray(c, c0 + 3 * n);
+                x31.intoArray(c, c0 + 3 * n + L);
+            }
+            if (jv < n) scalarBlock(a, aOff, b, bOff, c, cOff, i, i + 4, jv, n, k, n, accumulate);
+        }
+        if (i < m) scalarBlock(a, aOff, b, bOff, c, cOff, i, m, 0, n, k, n, accumulate);
+    }
+
+    private static void scalarBlock(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i0, int i1, int j0, int j1,
+                                    int k, int n, boolean accumulate) {
+        for (int i = i0; i < i1; i++) {
+            int ci = cOff + i * n;
+            for (int j = j0; j < j1; j++) {
+                float s = accumulate ? c[ci + j] : 0f;
+                for (int p = 0; p < k; p++) s = Math.fma(a[aOff + i * k + p], b[bOff + p * n + j], s);
+                c[ci + j] = s;
+            }
+        }
+    }
+
+    @Override
+    public void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
+        // C[i, :] += sum_p A[p, i] * B[p, :]: a 4-row block of C in registers, p streaming
+        int jv = n - n % (2 * L);
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            for (int j = 0; j < jv; j += 2 * L) {
+                int c0 = cOff + i * n + j;
+                FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+                FloatVector x10 = FloatVector.fromArray(S, c, c0 + n), x11 = FloatVector.fromArray(S, c, c0 + n + L);
+                FloatVector x20 = FloatVector.fromArray(S, c, c0 + 2 * n), x21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
+                FloatVector x30 = FloatVector.fromArray(S, c, c0 + 3 * n), x31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + p * n + j, ap = aOff + p * m + i;
+                    FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+                    FloatVector v = FloatVector.broadcast(S, a[ap]);
+                    x00 = v.fma(b0, x00);
+                    x01 = v.fma(b1, x01);
+                    v = FloatVector.broadcast(S, a[ap + 1]);
+                    x10 = v.fma(b0, x10);
+                    x11 = v.fma(b1, x11);
+                    v = FloatVector.broadcast(S, a[ap + 2]);
+                    x20 = v.fma(b0, x20);
+                    x21 = v.fma(b1, x21);
+                    v = FloatVector.broadcast(S, a[ap + 3]);
+                    x30 = v.fma(b0, x30);
+                    x31 = v.fma(b1, x31);
+                }
+                x00.intoArray(c, c0);
+                x01.intoArray(c, c0 + L);
+                x10.intoArray(c, c0 + n);
+                x11.intoArray(c, c0 + n + L);
+                x20.intoArray(c, c0 + 2 * n);
+                x21.intoArray(c, c0 + 2 * n + L);
+                x30.intoArray(c, c0 + 3 * n);
+                x31.intoArray(c, c0 + 3 * n + L);
+            }
+            if (jv < n) scalarTn(a, aOff, b, bOff, c, cOff, i, i + 4, jv, n, m, k, n);
+        }
+        if (i < m) scalarTn(a, aOff, b, bOff, c, cOff, i, m, 0, n, m, k, n);
+    }
+
+    private static void scalarTn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i0, int i1, int j0, int j1,
+                                 int m, int k, int n) {
+        for (int i = i0; i < i1; i++) {
+            for (int j = j0; j < j1; j++) {
+                float s = c[cOff + i * n + j];
+                for (int p = 0; p < k; p++) s = Math.fma(a[aOff + p * m + i], b[bOff + p * n + j], s);
+                c[cOff + i * n + j] = s;
+            }
+        }
+    }
+}
