@@ -86,6 +86,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from OUTPUT/checkpoint.zip")
     boolean resume;
 
+    @Option(names = "--limit", paramLabel = "N", description = "use only the first N training images (a quick try)")
+    Integer limit;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -96,6 +99,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1");
         DataSets.Split split = data == null ? DataSets.embeddedMnist() : DataSets.load(data);
         Dataset train = split.train(), test = split.test();
+        if (limit != null) {
+            if (limit < 2) throw new IllegalArgumentException("--limit must be >= 2");
+            train = train.subset(0, Math.min(limit, train.size()));
+        }
         Dataset validation = null;
         if (validationData != null) {
             DataSets.Split v = DataSets.load(validationData);

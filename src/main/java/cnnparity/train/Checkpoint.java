@@ -57,10 +57,24 @@ public final class Checkpoint {
                     put(zip, "optimizer/" + e.getKey().replace('/', '_') + ".npy", b.toByteArray());
                 }
             }
-            AtomicFiles.write(file, zipBytes.toByteArray());
+            byte[] bytes = zipBytes.toByteArray();
+            crashHookForTests(file, bytes, epochsDone);
+            AtomicFiles.write(file, bytes);
         } finally {
             Files.deleteIfExists(keras);
         }
+    }
+
+    /**
+     * -Dcnnparity.test.crashInCheckpoint=E makes the process die (Runtime.halt: no cleanup, like a
+     * kill) halfway through writing the temp file of epoch E's checkpoint. Only tests set it.
+     */
+    private static void crashHookForTests(Path file, byte[] bytes, int epochsDone) throws IOException {
+        Integer e = Integer.getInteger("cnnparity.test.crashInCheckpoint");
+        if (e == null || e != epochsDone) return;
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+        Files.write(tmp, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Runtime.getRuntime().halt(137);
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
