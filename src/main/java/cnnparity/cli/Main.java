@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code cnn-parity <command>}. Errors are one line on stderr; exit 2 when input can't be used. */
 @Command(name = "cnn-parity", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"A hand-written CNN engine in Java, proven layer by layer and gradient by gradient against Keras.", ""},
-        subcommands = {VerifyCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {VerifyCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class, BenchCommand.class, FuzzCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  cnn-parity verify reference/simple_mnist_convnet.keras",
                 "  cnn-parity summary my_model.h5",

@@ -24,7 +24,26 @@ public final class KerasConfigParser {
     private KerasConfigParser() {
     }
 
+    /** Largest activation per sample (values) a model may declare: 64 MB of floats. */
+    static final long MAX_ACTIVATION = 1L << 24;
+
     public static Model parse(JsonNode root, String source) {
+        return parse(root, source, Long.MAX_VALUE);
+    }
+
+    /** As {@link #parse(JsonNode, String)}, refusing (before allocating) a model with more than {@code maxParams} weights. */
+    public static Model parse(JsonNode root, String source, long maxParams) {
+        MAX_PARAMS.set(maxParams);
+        try {
+            return parseUnchecked(root, source);
+        } finally {
+            MAX_PARAMS.remove();
+        }
+    }
+
+    private static final ThreadLocal<Long> MAX_PARAMS = ThreadLocal.withInitial(() -> Long.MAX_VALUE);
+
+    private static Model parseUnchecked(JsonNode root, String source) {
         if (root == null || root.isMissingNode() || root.isNull()) throw new ModelLoadException(source + ": empty model config");
         if (root.isArray()) return sequential("sequential", root, null, source);
         String cls = root.path("class_name").asText("");
@@ -176,6 +195,26 @@ public final class KerasConfigParser {
             if (d <= 0) throw new ModelLoadException(source + ": model '" + name + "' has a free input dimension " + java.util.Arrays.toString(inputShape) + "; only fixed input shapes are supported");
         }
         if (layers.isEmpty()) throw new ModelLoadException(source + ": model '" + name + "' has no layers besides its input");
+        // sizes first, without allocating anything
+        long params = 0;
+        int[] shape = inputShape;
+        if (cnnparity.nn.Tensor.numel(shape) > MAX_ACTIVATION) throw new ModelLoadException(source + ": input shape " + java.util.Arrays.toString(shape) + " is too large");
+        for (Layer l : layers) {
+            try {
+                params += l.paramCountFor(shape);
+                shape = l.outputShape(shape);
+            } catch (IllegalArgumentException e) {
+                throw new ModelLoadException(source + ": " + e.getMessage(), e);
+            }
+            for (int d : shape) if (d <= 0) throw new ModelLoadException(source + ": layer '" + l.name() + "' has output shape " + java.util.Arrays.toString(shape));
+            if (cnnparity.nn.Tensor.numel(shape) > MAX_ACTIVATION) {
+                throw new ModelLoadException(source + ": layer '" + l.name() + "' output " + java.util.Arrays.toString(shape) + " exceeds " + MAX_ACTIVATION + " values per sample");
+            }
+            if (params > MAX_PARAMS.get()) {
+                throw new ModelLoadException(source + ": layer '" + l.name() + "' brings the model to " + params
+                        + " weights, more than the file can hold (" + MAX_PARAMS.get() + ")");
+            }
+        }
         try {
             return new Model(name, cls, inputName, inputShape, layers);
         } catch (IllegalArgumentException e) {

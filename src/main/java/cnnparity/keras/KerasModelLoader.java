@@ -126,7 +126,7 @@ public final class KerasModelLoader {
             String modelConfig = stringAttr(h5, "model_config", src);
             if (modelConfig == null) {
                 JsonNode cfg = readConfigFor(file, config, src);
-                Model model = KerasConfigParser.parse(cfg, src);
+                Model model = KerasConfigParser.parse(cfg, src, Files.size(file) / 4);
                 if (h5.getChild("layers") instanceof Group layers) {
                     loadV3Weights(model, layers, src);
                     return new LoadedModel(model, file, "weights-h5+config", null, null, null);
@@ -134,7 +134,7 @@ public final class KerasModelLoader {
                 loadLegacyWeights(model, h5, src);
                 return new LoadedModel(model, file, "legacy-weights-h5+config", stringAttr(h5, "keras_version", src), stringAttr(h5, "backend", src), null);
             }
-            Model model = KerasConfigParser.parse(parseJson(modelConfig, src + ": model_config"), src);
+            Model model = KerasConfigParser.parse(parseJson(modelConfig, src + ": model_config"), src, Files.size(file) / 4);
             Node mw = h5.getChild("model_weights");
             if (!(mw instanceof Group g)) throw new ModelLoadException(src + ": no 'model_weights' group (a model saved without weights?)");
             loadLegacyWeights(model, g, src);
@@ -225,7 +225,7 @@ public final class KerasModelLoader {
             throw new ModelLoadException(src + ": .keras archive has no model.weights.h5");
         }
         JsonNode cfg = parseJson(new String(cfgBytes, java.nio.charset.StandardCharsets.UTF_8), src + ": config.json");
-        Model model = KerasConfigParser.parse(cfg, src);
+        Model model = KerasConfigParser.parse(cfg, src, weights.length / 4);
         String version = null;
         if (entries.containsKey("metadata.json")) {
             version = parseJson(new String(entries.get("metadata.json"), java.nio.charset.StandardCharsets.UTF_8), src + ": metadata.json")

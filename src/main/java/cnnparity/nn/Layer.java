@@ -65,6 +65,15 @@ public abstract class Layer {
         return List.of();
     }
 
+    /**
+     * The number of weight values {@link #build} would allocate for this input shape, computed
+     * without allocating: the loaders check it against the file's size first, so a forged config
+     * cannot make the engine allocate gigabytes.
+     */
+    public long paramCountFor(int[] inputShape) {
+        return 0;
+    }
+
     public long paramCount() {
         long n = 0;
         for (Param p : params()) n += p.value.size();

@@ -58,6 +58,11 @@ public final class BatchNormalization extends Layer {
     }
 
     @Override
+    public long paramCountFor(int[] in) {
+        return (long) in[in.length - 1] * (2 + (scale ? 1 : 0) + (center ? 1 : 0));
+    }
+
+    @Override
     public void build(int[] in) {
         super.build(in);
         if (axisValue != -1 && axisValue != in.length) {

@@ -90,6 +90,11 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
     }
 
     @Override
+    public long paramCountFor(int[] in) {
+        return (long) kernelSize[0] * kernelSize[1] * in[in.length - 1] * filters + (useBias ? filters : 0);
+    }
+
+    @Override
     public void build(int[] in) {
         outputShape(in);
         super.build(in);

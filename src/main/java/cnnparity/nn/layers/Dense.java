@@ -46,6 +46,11 @@ public final class Dense extends Layer implements SoftmaxOutput {
     }
 
     @Override
+    public long paramCountFor(int[] in) {
+        return (long) in[in.length - 1] * units + (useBias ? units : 0);
+    }
+
+    @Override
     public void build(int[] in) {
         super.build(in);
         int inF = in[in.length - 1];
