@@ -47,8 +47,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write the figures as JSON")
     Path json;
 
+    @Option(names = "--gemm", description = "measure the GEMM kernel's GFLOP/s on this model's im2col shapes instead")
+    boolean gemm;
+
     @Override
     public Integer call() throws Exception {
+        if (gemm) return gemmBench();
         Dataset d = data == null ? DataSets.embeddedMnist().train() : DataSets.load(data).train();
         Model model = build(preset);
         Initializers.initialize(model, 1);
@@ -92,6 +96,36 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println(r);
         if (perLayer) layerTimes(model, d.images(idx, 0, batch), d.oneHot(idx, 0, batch));
         if (json != null) cnnparity.train.AtomicFiles.write(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
+        return 0;
+    }
+
+    /** GFLOP/s of the kernel on the simple convnet's shapes, one and all threads. */
+    int gemmBench() {
+        int[][] shapes = {{128 * 121, 288, 64}, {128 * 676, 9, 32}, {128, 1600, 10}, {16 * 121, 288, 64}};
+        String[] names = {"conv2d_1 forward (col x kernel)", "conv2d forward", "dense forward", "conv2d_1, one 16-sample chunk"};
+        System.out.println("kernel: " + cnnparity.nn.kernels.Gemm.kernelName() + ", " + cnnparity.nn.kernels.Parallel.threads() + " threads available");
+        for (int s = 0; s < shapes.length; s++) {
+            int m = shapes[s][0], k = shapes[s][1], n = shapes[s][2];
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+            java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+            for (int i = 0; i < a.length; i++) a[i] = (float) r.nextDouble();
+            for (int i = 0; i < b.length; i++) b[i] = (float) r.nextDouble();
+            for (int t = 0; t < 5; t++) cnnparity.nn.kernels.Gemm.nn(a, 0, b, 0, c, 0, m, k, n, false);
+            int reps = Math.max(3, (int) (2e9 / (2.0 * m * k * n)));
+            long t0 = System.nanoTime();
+            for (int t = 0; t < reps; t++) cnnparity.nn.kernels.Gemm.nn(a, 0, b, 0, c, 0, m, k, n, false);
+            double one = 2.0 * m * k * n * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            int chunks = cnnparity.nn.kernels.Parallel.threads();
+            t0 = System.nanoTime();
+            for (int t = 0; t < reps; t++) {
+                cnnparity.nn.kernels.Parallel.forChunks(chunks, ci -> {
+                    int r0 = cnnparity.nn.kernels.Parallel.start(m, chunks, ci), r1 = cnnparity.nn.kernels.Parallel.start(m, chunks, ci + 1);
+                    cnnparity.nn.kernels.Gemm.nn(a, r0 * k, b, 0, c, r0 * n, r1 - r0, k, n, false);
+                });
+            }
+            double all = 2.0 * m * k * n * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            System.out.printf("%-34s M=%6d K=%5d N=%3d  %6.1f GFLOP/s on 1 thread, %6.1f on %d%n", names[s], m, k, n, one, all, chunks);
+        }
         return 0;
     }
 

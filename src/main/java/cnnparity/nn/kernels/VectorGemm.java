@@ -65,12 +65,14 @@ final class VectorGemm implements Gemm.Kernel {
 
     private static void scalarBlock(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i0, int i1, int j0, int j1,
                                     int k, int n, boolean accumulate) {
+        // rows of C updated along contiguous rows of B; per element the same fma sequence over p
         for (int i = i0; i < i1; i++) {
             int ci = cOff + i * n;
-            for (int j = j0; j < j1; j++) {
-                float s = accumulate ? c[ci + j] : 0f;
-                for (int p = 0; p < k; p++) s = Math.fma(a[aOff + i * k + p], b[bOff + p * n + j], s);
-                c[ci + j] = s;
+            if (!accumulate) java.util.Arrays.fill(c, ci + j0, ci + j1, 0f);
+            for (int p = 0; p < k; p++) {
+                float av = a[aOff + i * k + p];
+                int bp = bOff + p * n;
+                for (int j = j0; j < j1; j++) c[ci + j] = Math.fma(av, b[bp + j], c[ci + j]);
             }
         }
     }
