@@ -251,6 +251,9 @@ public final class KerasModelLoader {
     private static Map<String, byte[]> readZip(Path file, String src) throws IOException {
         Map<String, byte[]> out = new LinkedHashMap<>();
         long total = 0;
+        // zip bombs: Keras's entries (JSON, HDF5) compress by a few times at most, so more than
+        // 100 times the archive's size (+16 MB) is refused, whatever the global limit
+        long cap = Math.min(MAX_BYTES, 100 * Files.size(file) + (16 << 20));
         try (ZipInputStream zin = new ZipInputStream(Files.newInputStream(file))) {
             ZipEntry e;
             byte[] buf = new byte[1 << 16];
@@ -264,7 +267,8 @@ public final class KerasModelLoader {
                 int n;
                 while ((n = zin.read(buf)) > 0) {
                     total += n;
-                    if (total > MAX_BYTES) throw new ModelLoadException(src + ": .keras archive decompresses to more than " + MAX_BYTES + " bytes");
+                    if (total > cap) throw new ModelLoadException(src + ": .keras archive decompresses to more than " + cap + " bytes (a zip bomb?)");
+                    if (!name.equals("model.weights.h5") && b.size() > MAX_JSON_CHARS) throw new ModelLoadException(src + ": " + name + " is over " + MAX_JSON_CHARS + " bytes");
                     b.write(buf, 0, n);
                 }
                 out.put(name, b.toByteArray());

@@ -164,4 +164,21 @@ class KerasModelLoaderTest {
         String m = error(withConfig("dense", l -> ((ObjectNode) l.get("config")).put("dtype", "mixed_float16")));
         assertTrue(m.contains("'dense'") && m.contains("dtype"), m);
     }
+
+    @Test
+    void aZipBombIsRefusedBeforeItFillsMemory() throws IOException {
+        Path bomb = tmp.resolve("bomb.keras");
+        try (ZipOutputStream zo = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            zo.putNextEntry(new ZipEntry("config.json"));
+            zo.write("{}".getBytes());
+            zo.closeEntry();
+            zo.putNextEntry(new ZipEntry("model.weights.h5"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 200; i++) zo.write(zeros); // 200 MB of zeros compress to ~200 KB
+            zo.closeEntry();
+        }
+        assertTrue(Files.size(bomb) < 1 << 20);
+        String m = error(bomb);
+        assertTrue(m.contains("zip bomb"), m);
+    }
 }
