@@ -43,7 +43,10 @@ final class ConvKernels {
                             int iw = j * sw + e * dw - padLeft;
                             int co = ro + (a * kw + e) * c;
                             if (ih < 0 || ih >= h || iw < 0 || iw >= w) {
-                                java.util.Arrays.fill(col, co, co + c, 0f);
+                                for (int ch = 0; ch < c; ch++) col[co + ch] = 0f;
+                            } else if (c < 16) { // a few channels: a plain loop beats the arraycopy call
+                                int xo = ((b * h + ih) * w + iw) * c;
+                                for (int ch = 0; ch < c; ch++) col[co + ch] = x[xo + ch];
                             } else {
                                 System.arraycopy(x, ((b * h + ih) * w + iw) * c, col, co, c);
                             }
