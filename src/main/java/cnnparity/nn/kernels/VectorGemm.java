@@ -14,6 +14,10 @@ final class VectorGemm implements Gemm.Kernel {
 
     @Override
     public void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+        if (n < 2 * L && k >= 4 * L) {
+            narrow(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+            return;
+        }
         int jv = n - n % (2 * L);
         int i = 0;
         for (; i + 4 <= m; i += 4) {
@@ -61,6 +65,24 @@ final class VectorGemm implements Gemm.Kernel {
             if (jv < n) scalarBlock(a, aOff, b, bOff, c, cOff, i, i + 4, jv, n, k, n, accumulate);
         }
         if (i < m) scalarBlock(a, aOff, b, bOff, c, cOff, i, m, 0, n, k, n, accumulate);
+    }
+
+    /** Few output columns (a Dense(10) head): dot products along k against B transposed. */
+    private static void narrow(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+        float[] bt = new float[n * k];
+        for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) bt[j * k + p] = b[bOff + p * n + j];
+        int kv = k - k % L;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * k;
+            for (int j = 0; j < n; j++) {
+                FloatVector acc = FloatVector.zero(S);
+                int bj = j * k;
+                for (int p = 0; p < kv; p += L) acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, bt, bj + p), acc);
+                float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                for (int p = kv; p < k; p++) s = Math.fma(a[ai + p], bt[bj + p], s);
+                c[cOff + i * n + j] = accumulate ? c[cOff + i * n + j] + s : s;
+            }
+        }
     }
 
     private static void scalarBlock(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i0, int i1, int j0, int j1,
@@ -121,11 +143,13 @@ final class VectorGemm implements Gemm.Kernel {
 
     private static void scalarTn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i0, int i1, int j0, int j1,
                                  int m, int k, int n) {
-        for (int i = i0; i < i1; i++) {
-            for (int j = j0; j < j1; j++) {
-                float s = c[cOff + i * n + j];
-                for (int p = 0; p < k; p++) s = Math.fma(a[aOff + p * m + i], b[bOff + p * n + j], s);
-                c[cOff + i * n + j] = s;
+        // p outermost, rows of B contiguous; per element still the fma sequence over ascending p
+        for (int p = 0; p < k; p++) {
+            int bp = bOff + p * n;
+            for (int i = i0; i < i1; i++) {
+                float av = a[aOff + p * m + i];
+                int ci = cOff + i * n;
+                for (int j = j0; j < j1; j++) c[ci + j] = Math.fma(av, b[bp + j], c[ci + j]);
             }
         }
     }
