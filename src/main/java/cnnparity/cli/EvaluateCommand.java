@@ -26,8 +26,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "IDX dir, mnist.npz or image folders (default: the embedded digits' test part)")
     Path data;
 
+    @Option(names = "--save-predictions", paramLabel = "DIR", description = "write the test inputs and Java's probabilities as DIR/inputs.npy and DIR/predictions.npy (for python-export/check_java_model.py)")
+    Path savePredictions;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         LoadedModel m = config == null ? KerasModelLoader.load(model) : KerasModelLoader.load(model, config);
         DataSets.Split s = data == null ? DataSets.embeddedMnist() : DataSets.load(data);
         Dataset test = s.test() != null ? s.test() : s.train();
@@ -37,6 +40,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         System.out.printf("%s on %,d images of %s%n", model, test.size(), test.provenance());
         Evaluation.of(m.model(), test, Losses.get("categorical_crossentropy"), 500).print(System.out);
+        if (savePredictions != null) {
+            cnnparity.nn.Tensor probs = m.model().forward(test.x(), false);
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            cnnparity.verify.Npy.write(test.x(), b);
+            cnnparity.train.AtomicFiles.write(savePredictions.resolve("inputs.npy"), b.toByteArray());
+            b.reset();
+            cnnparity.verify.Npy.write(probs, b);
+            cnnparity.train.AtomicFiles.write(savePredictions.resolve("predictions.npy"), b.toByteArray());
+            System.out.println("wrote " + savePredictions.resolve("inputs.npy") + " and " + savePredictions.resolve("predictions.npy"));
+        }
         return ExitCodes.OK;
     }
 }
