@@ -31,6 +31,10 @@ def main():
     with open(os.path.join(root, "src/main/resources/cnnparity/presets", a.preset + ".json")) as f:
         cfg = json.load(f)
     cfg.pop("description", None)
+    # the presets are minimal Keras configs; Keras 3 wants each object's module to deserialize it
+    cfg["module"] = "keras"
+    for layer in cfg["config"]["layers"]:
+        layer["module"] = "keras.layers"
     model = keras.models.model_from_json(json.dumps(cfg))
     xt, yt = load_mnist(a.data, "train")
     xv, yv = load_mnist(a.data, "test")
