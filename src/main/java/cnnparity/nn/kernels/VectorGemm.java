@@ -18,11 +18,13 @@ final class VectorGemm implements Gemm.Kernel {
             narrow(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
             return;
         }
+        int jv4 = n - n % (4 * L);
         int jv = n - n % (2 * L);
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-            for (int j = 0; j < jv; j += 2 * L) {
+            for (int j = 0; j < jv4; j += 4 * L) block4x4(a, a0, k, b, bOff, n, c, cOff + i * n + j, j, accumulate);
+            for (int j = jv4; j < jv; j += 2 * L) {
                 int c0 = cOff + i * n + j;
                 FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
                 if (accumulate) {
@@ -65,6 +67,45 @@ final class VectorGemm implements Gemm.Kernel {
             if (jv < n) scalarBlock(a, aOff, b, bOff, c, cOff, i, i + 4, jv, n, k, n, accumulate);
         }
         if (i < m) scalarBlock(a, aOff, b, bOff, c, cOff, i, m, 0, n, k, n, accumulate);
+    }
+
+    /**
+     * A 4-row by 4-vector block of C in 16 registers (AVX-512: 64 columns): each broadcast of A
+     * feeds four FMAs. Per element the same fma sequence over ascending p as the narrower blocks.
+     */
+    private static void block4x4(float[] a, int a0, int k, float[] b, int bOff, int n, float[] c, int c0, int j, boolean acc) {
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int n2 = 2 * n, n3 = 3 * n;
+        FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
+        if (acc) {
+            x00 = FloatVector.fromArray(S, c, c0); x01 = FloatVector.fromArray(S, c, c0 + L);
+            x02 = FloatVector.fromArray(S, c, c0 + 2 * L); x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            x10 = FloatVector.fromArray(S, c, c0 + n); x11 = FloatVector.fromArray(S, c, c0 + n + L);
+            x12 = FloatVector.fromArray(S, c, c0 + n + 2 * L); x13 = FloatVector.fromArray(S, c, c0 + n + 3 * L);
+            x20 = FloatVector.fromArray(S, c, c0 + n2); x21 = FloatVector.fromArray(S, c, c0 + n2 + L);
+            x22 = FloatVector.fromArray(S, c, c0 + n2 + 2 * L); x23 = FloatVector.fromArray(S, c, c0 + n2 + 3 * L);
+            x30 = FloatVector.fromArray(S, c, c0 + n3); x31 = FloatVector.fromArray(S, c, c0 + n3 + L);
+            x32 = FloatVector.fromArray(S, c, c0 + n3 + 2 * L); x33 = FloatVector.fromArray(S, c, c0 + n3 + 3 * L);
+        } else {
+            x00 = x01 = x02 = x03 = x10 = x11 = x12 = x13 = x20 = x21 = x22 = x23 = x30 = x31 = x32 = x33 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            int bp = bOff + p * n + j;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L), b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+            x00 = v.fma(b0, x00); x01 = v.fma(b1, x01); x02 = v.fma(b2, x02); x03 = v.fma(b3, x03);
+            v = FloatVector.broadcast(S, a[a1 + p]);
+            x10 = v.fma(b0, x10); x11 = v.fma(b1, x11); x12 = v.fma(b2, x12); x13 = v.fma(b3, x13);
+            v = FloatVector.broadcast(S, a[a2 + p]);
+            x20 = v.fma(b0, x20); x21 = v.fma(b1, x21); x22 = v.fma(b2, x22); x23 = v.fma(b3, x23);
+            v = FloatVector.broadcast(S, a[a3 + p]);
+            x30 = v.fma(b0, x30); x31 = v.fma(b1, x31); x32 = v.fma(b2, x32); x33 = v.fma(b3, x33);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L); x02.intoArray(c, c0 + 2 * L); x03.intoArray(c, c0 + 3 * L);
+        x10.intoArray(c, c0 + n); x11.intoArray(c, c0 + n + L); x12.intoArray(c, c0 + n + 2 * L); x13.intoArray(c, c0 + n + 3 * L);
+        x20.intoArray(c, c0 + n2); x21.intoArray(c, c0 + n2 + L); x22.intoArray(c, c0 + n2 + 2 * L); x23.intoArray(c, c0 + n2 + 3 * L);
+        x30.intoArray(c, c0 + n3); x31.intoArray(c, c0 + n3 + L); x32.intoArray(c, c0 + n3 + 2 * L); x33.intoArray(c, c0 + n3 + 3 * L);
     }
 
     /** Few output columns (a Dense(10) head): dot products along k against B transposed. */
