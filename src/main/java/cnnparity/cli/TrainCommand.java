@@ -50,7 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "architecture from a Keras model file or JSON config (weights re-initialized)")
     Path modelFile;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "epochs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "6", description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
