@@ -1,0 +1,79 @@
+package cnnparity.nn.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The GEMM kernels against EJML's float matrix product, on the shapes the layers use and on
+ * awkward ones (tails of rows and columns): the Vector API kernel, the portable one, and
+ * A^T B. EJML is the independent reference; the kernels must agree with it to float rounding and
+ * with each other exactly where they share an accumulation order.
+ */
+class GemmTest {
+    static final int[][] SHAPES = {{1936, 288, 64}, {2704, 9, 32}, {128, 1600, 10}, {128, 10, 1600}, {7, 5, 3}, {13, 70, 33},
+            {4, 64, 64}, {5, 129, 97}, {64, 288, 288}};
+
+    static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    static void close(float[] want, float[] got, int k, String what) {
+        for (int i = 0; i < want.length; i++) {
+            // sums of k products of values in [-1, 1]: rounding grows with k
+            double tol = 1e-6 * Math.sqrt(k) * 8 + 1e-6 * Math.abs(want[i]);
+            assertTrue(Math.abs(want[i] - got[i]) <= tol, what + " element " + i + ": ejml " + want[i] + " kernel " + got[i]);
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> kernelsMatchEjml() {
+        return Stream.of(SHAPES).flatMap(s -> {
+            int m = s[0], k = s[1], n = s[2];
+            String name = m + "x" + k + " * " + k + "x" + n;
+            return Stream.of(new VectorGemm(), new ScalarGemm()).map(kernel -> DynamicTest.dynamicTest(kernel.getClass().getSimpleName() + " " + name, () -> {
+                float[] a = random(m * k, 1), b = random(k * n, 2);
+                FMatrixRMaj want = new FMatrixRMaj(m, n);
+                CommonOps_FDRM.mult(FMatrixRMaj.wrap(m, k, a), FMatrixRMaj.wrap(k, n, b), want);
+                float[] c = random(m * n, 3);
+                kernel.nn(a, 0, b, 0, c, 0, m, k, n, false);
+                close(want.data, c, k, "C = A B");
+                // accumulate: C += A B on top of C0
+                float[] c0 = random(m * n, 4), acc = c0.clone();
+                kernel.nn(a, 0, b, 0, acc, 0, m, k, n, true);
+                for (int i = 0; i < c0.length; i++) c0[i] += want.data[i];
+                close(c0, acc, k, "C += A B");
+                // A^T B with A stored as (k, m)
+                float[] at = new float[k * m];
+                Gemm.transpose(a, m, k, at);
+                float[] t = new float[m * n];
+                kernel.tn(at, 0, b, 0, t, 0, m, k, n);
+                close(want.data, t, k, "C += A^T B");
+            }));
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> offsetsAddressSubMatrices() {
+        return Stream.of(new VectorGemm(), new ScalarGemm()).map(kernel -> DynamicTest.dynamicTest(kernel.getClass().getSimpleName(), () -> {
+            int m = 9, k = 40, n = 48;
+            float[] a = random(100 + m * k, 5), b = random(50 + k * n, 6);
+            float[] c = new float[30 + m * n];
+            kernel.nn(a, 100, b, 50, c, 30, m, k, n, false);
+            float[] a2 = java.util.Arrays.copyOfRange(a, 100, a.length), b2 = java.util.Arrays.copyOfRange(b, 50, b.length);
+            float[] c2 = new float[m * n];
+            kernel.nn(a2, 0, b2, 0, c2, 0, m, k, n, false);
+            assertArrayEquals(c2, java.util.Arrays.copyOfRange(c, 30, c.length));
+            for (int i = 0; i < 30; i++) assertTrue(c[i] == 0f, "nothing written before the offset");
+        }));
+    }
+}
