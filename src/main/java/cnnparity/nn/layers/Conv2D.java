@@ -115,41 +115,61 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        // x: (N, H, W, C) -> z, y: (N, OH, OW, F)
+        // x: (N, H, W, C) -> z, y: (N, OH, OW, F). The output tensors and the im2col matrix are the
+        // layer's own and reused while the batch shape stays (llm.c keeps its activations the same
+        // way): an output is valid until this layer's next forward.
         int n = x.dim(0), c = x.dim(3);
         g = geometry(x.dim(1), x.dim(2));
         this.x = x;
-        z = Tensor.zeros(n, g.oh, g.ow, filters);
+        int[] shape = {n, g.oh, g.ow, filters};
+        z = reuse(z, shape);
+        int cols = n * g.oh * g.ow * kernelSize[0] * kernelSize[1] * c;
+        if (col == null || col.length != cols) col = new float[cols];
+        // ReLU is applied in place inside the kernel (y = z): its backward needs only y > 0
+        boolean relu = activation == Activations.RELU;
         ConvKernels.forward(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
                 strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
-                useBias ? bias.value.data : null, z.data);
-        if (activation.isLinear()) {
+                useBias ? bias.value.data : null, z.data, relu, col);
+        if (activation.isLinear() || relu) {
             y = z;
         } else {
-            y = z.zerosLike();
+            y = reuse(y == z ? null : y, shape);
             activation.forward(z.data, y.data, filters);
         }
         return y;
+    }
+
+    private float[] col;
+    private Tensor dzBuf;
+
+    private static Tensor reuse(Tensor t, int[] shape) {
+        return t != null && java.util.Arrays.equals(t.shape, shape) ? t : Tensor.zeros(shape);
     }
 
     @Override
     public Tensor backward(Tensor dy) {
         // dy: (N, OH, OW, F) -> dz -> dx: (N, H, W, C); dkernel, dbias accumulated
         Tensor dz = dy;
-        if (!activation.isLinear()) {
+        if (activation == Activations.RELU) {
+            dzBuf = reuse(dzBuf, dy.shape);
+            dz = dzBuf;
+            float[] yd = y.data, g = dy.data, d = dz.data;
+            for (int i = 0; i < d.length; i++) d[i] = yd[i] > 0 ? g[i] : 0f; // y > 0 exactly where z > 0
+        } else if (!activation.isLinear()) {
             dz = dy.zerosLike();
             activation.backward(z.data, y.data, dy.data, dz.data, filters);
         }
         return backwardFromLogits(dz);
     }
 
+    /** As {@link #backward}, from d(loss)/d(pre-activation). Returns null when the input gradient is not needed. */
     @Override
     public Tensor backwardFromLogits(Tensor dz) {
         int n = x.dim(0), c = x.dim(3);
-        Tensor dx = x.zerosLike();
+        Tensor dx = needInputGradient ? x.zerosLike() : null;
         ConvKernels.backward(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
                 strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
-                dz.data, needInputGradient ? dx.data : null, kernel.grad.data, useBias ? bias.grad.data : null);
+                dz.data, dx == null ? null : dx.data, kernel.grad.data, useBias ? bias.grad.data : null, col);
         return dx;
     }
 

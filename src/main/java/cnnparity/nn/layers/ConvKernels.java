@@ -29,14 +29,14 @@ final class ConvKernels {
     }
 
     /** Fills col for samples [b0, b1): row r = ((b-b0)*OH + i)*OW + j, column ((a*KW + e)*C + ch). */
-    static void im2col(float[] x, int b0, int b1, int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int dw,
-                       int padTop, int padLeft, int oh, int ow, float[] col) {
+    static void im2colAt(float[] x, int b0, int b1, int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int dw,
+                         int padTop, int padLeft, int oh, int ow, float[] col, int colOffset) {
         int kd = kh * kw * c;
         int r = 0;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++, r++) {
-                    int ro = r * kd;
+                    int ro = colOffset + r * kd;
                     for (int a = 0; a < kh; a++) {
                         int ih = i * sh + a * dh - padTop;
                         for (int e = 0; e < kw; e++) {
@@ -84,20 +84,23 @@ final class ConvKernels {
     /** z (N, OH, OW, F) = conv(x (N, H, W, C), k (KH, KW, C, F)) + bias. */
     static void forward(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                         int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
-                        float[] bias, float[] z) {
+                        float[] bias, float[] z, boolean relu, float[] colAll) {
         int kd = kh * kw * c, p = oh * ow;
         int chunks = (n + CHUNK - 1) / CHUNK;
         Parallel.forChunks(chunks, ci -> {
             int b0 = ci * CHUNK, b1 = Math.min(n, b0 + CHUNK);
             int rows = (b1 - b0) * p;
-            float[] col = buffer(0, rows * kd);
-            im2col(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col);
+            int co = b0 * p * kd;
+            float[] col = colAll != null ? colAll : buffer(0, rows * kd);
+            if (colAll == null) co = 0;
+            im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, co);
             int zo = b0 * p * f;
-            Gemm.nn(col, 0, k, 0, z, zo, rows, kd, f, false);
-            if (bias != null) {
+            Gemm.nn(col, co, k, 0, z, zo, rows, kd, f, false);
+            if (bias != null || relu) {
                 for (int r = 0; r < rows; r++) {
                     int o = zo + r * f;
-                    for (int q = 0; q < f; q++) z[o + q] += bias[q];
+                    if (bias != null) for (int q = 0; q < f; q++) z[o + q] += bias[q];
+                    if (relu) for (int q = 0; q < f; q++) z[o + q] = z[o + q] > 0 ? z[o + q] : 0f;
                 }
             }
         });
@@ -106,7 +109,7 @@ final class ConvKernels {
     /** From dz (N, OH, OW, F): dx (N, H, W, C) += (unless dx is null), dk (KH, KW, C, F) +=, dbias (F) +=. */
     static void backward(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                          int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
-                         float[] dz, float[] dx, float[] dk, float[] dbias) {
+                         float[] dz, float[] dx, float[] dk, float[] dbias, float[] colAll) {
         int kd = kh * kw * c, p = oh * ow;
         int chunks = (n + CHUNK - 1) / CHUNK;
         float[] kT = new float[f * kd];
@@ -116,11 +119,17 @@ final class ConvKernels {
         Parallel.forChunks(chunks, ci -> {
             int b0 = ci * CHUNK, b1 = Math.min(n, b0 + CHUNK);
             int rows = (b1 - b0) * p;
-            float[] col = buffer(0, rows * kd);
-            im2col(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col);
+            // the forward's im2col matrix when the caller kept it, else rebuilt here
+            float[] col = colAll;
+            int co = b0 * p * kd;
+            if (col == null) {
+                col = buffer(0, rows * kd);
+                co = 0;
+                im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
+            }
             int zo = b0 * p * f;
             float[] part = new float[kd * f];
-            Gemm.tn(col, 0, dz, zo, part, 0, kd, rows, f);
+            Gemm.tn(col, co, dz, zo, part, 0, kd, rows, f);
             dkPart[ci] = part;
             if (dbias != null) {
                 float[] db = new float[f];
