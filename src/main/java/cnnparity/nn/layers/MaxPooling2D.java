@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class MaxPooling2D extends Pooling2D {
     private int[] argmax; // flat index into x for each output element
+    private Tensor out;
 
     public MaxPooling2D(ObjectNode c) {
         super(c);
@@ -24,8 +25,10 @@ public final class MaxPooling2D extends Pooling2D {
     public Tensor forward(Tensor x, boolean training) {
         setup(x);
         int n = x.dim(0);
-        Tensor y = Tensor.zeros(n, oh, ow, c);
-        argmax = new int[y.size()];
+        // output and argmax buffers are the layer's own, reused while the batch shape stays
+        Tensor y = out != null && out.dim(0) == n && out.dim(1) == oh && out.dim(2) == ow && out.dim(3) == c ? out : Tensor.zeros(n, oh, ow, c);
+        out = y;
+        if (argmax == null || argmax.length != y.size()) argmax = new int[y.size()];
         float[] xd = x.data, yd = y.data;
         // samples in fixed chunks over the cores: each output is written by one chunk only
         cnnparity.nn.kernels.Parallel.forChunks((n + 15) / 16, chunk -> {
