@@ -5,7 +5,6 @@ import cnnparity.nn.Param;
 import cnnparity.nn.Tensor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,7 +75,7 @@ public final class BatchNormalization extends Layer {
     }
 
     private JsonNode init(String key, String dflt) {
-        return config.has(key) && !config.get(key).isNull() ? config.get(key) : TextNode.valueOf(dflt);
+        return Configs.initializer(config, key, dflt);
     }
 
     private static Tensor filled(int n, float v) {

@@ -83,6 +83,12 @@ public final class Configs {
         return out;
     }
 
+    /** The initializer config under {@code key} ({@code kernel_initializer}, ...), or the Keras default by name. */
+    public static JsonNode initializer(ObjectNode c, String key, String dflt) {
+        JsonNode v = c.get(key);
+        return v != null && !v.isNull() ? v : com.fasterxml.jackson.databind.node.TextNode.valueOf(dflt);
+    }
+
     /** Layers here run channels_last only; channels_first files are refused by name. */
     public static void requireChannelsLast(ObjectNode c) {
         String df = string(c, "data_format", "channels_last");

@@ -6,7 +6,6 @@ import cnnparity.nn.Param;
 import cnnparity.nn.SoftmaxOutput;
 import cnnparity.nn.Tensor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,11 +98,11 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         outputShape(in);
         super.build(in);
         kernel = new Param("kernel", Tensor.zeros(kernelSize[0], kernelSize[1], in[2], filters), true,
-                config.has("kernel_initializer") ? config.get("kernel_initializer") : TextNode.valueOf("glorot_uniform"));
+                Configs.initializer(config, "kernel_initializer", "glorot_uniform"));
         params.add(kernel);
         if (useBias) {
             bias = new Param("bias", Tensor.zeros(filters), true,
-                    config.has("bias_initializer") ? config.get("bias_initializer") : TextNode.valueOf("zeros"));
+                    Configs.initializer(config, "bias_initializer", "zeros"));
             params.add(bias);
         }
     }
