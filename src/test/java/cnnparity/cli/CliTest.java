@@ -93,4 +93,19 @@ class CliTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("Examples:"));
     }
+
+    @Test
+    void verifyNamesNonFiniteWeightsAndTheLayersTheyReach() throws Exception {
+        var m = cnnparity.keras.KerasModelLoader.load(Path.of("reference/simple_mnist_convnet.keras")).model();
+        m.layer("conv2d_1").params().get(0).value.data[5] = Float.NaN;
+        m.layer("dense").params().get(1).value.data[0] = Float.POSITIVE_INFINITY;
+        Path bad = tmp.resolve("simple_mnist_convnet.keras");
+        cnnparity.keras.KerasModelWriter.saveKeras(m, bad, null);
+        Run r = run("verify", bad.toString(), "--fixture", "fixtures/simple_mnist_convnet");
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("non-finite weights: layer 'conv2d_1' weight 'kernel': 1 NaN, 0 infinite"), r.out());
+        assertTrue(r.out().contains("non-finite weights: layer 'dense' weight 'bias': 0 NaN, 1 infinite"), r.out());
+        assertTrue(r.out().contains("first divergence at forward 'conv2d_1'"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("conv2d_1") && l.contains("non-finite: java")), r.out());
+    }
 }
