@@ -1,9 +1,12 @@
 package cnnparity.train;
 
+import cnnparity.nn.Activations;
 import cnnparity.nn.Layer;
 import cnnparity.nn.Model;
 import cnnparity.nn.SoftmaxOutput;
 import cnnparity.nn.Tensor;
+import cnnparity.nn.layers.Conv2D;
+import cnnparity.nn.layers.Dense;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,7 +17,9 @@ import java.util.List;
  * <p>When the model ends in a softmax and the loss is a cross-entropy, Keras (TF backend) computes
  * the loss from the softmax's logits, so the gradient at the logits is the fused
  * {@code (p - y) / N} and the softmax Jacobian is skipped (keras/src/backend/tensorflow/nn.py
- * {@code _get_logits}); this does the same.
+ * {@code _get_logits}); this does the same. Binary cross-entropy after a sigmoid is fused the same
+ * way ({@code sigmoid} sets {@code _keras_logits} too): the gradient at the logits is
+ * {@code (sigmoid(z) - y) / (K N)}.
  */
 public final class Backprop {
     /** What one pass produced. {@code outputGrads.get(i)} is d(loss)/d(output of layer i), null for a fused last layer. */
@@ -38,14 +43,15 @@ public final class Backprop {
         Tensor pred = outs.get(outs.size() - 1);
         List<Layer> layers = model.layers();
         Layer last = layers.get(layers.size() - 1);
-        boolean fused = loss.fusesWithSoftmax() && last instanceof SoftmaxOutput so && so.hasSoftmaxOutput();
+        SoftmaxOutput fusedLayer = fusedOutput(loss, last);
+        boolean fused = fusedLayer != null;
         double value;
         Tensor dy;
         Tensor logitsGrad = null;
         List<Tensor> grads = new ArrayList<>(Collections.nCopies(layers.size(), null));
         int i = layers.size() - 1;
         if (fused) {
-            SoftmaxOutput so = (SoftmaxOutput) last;
+            SoftmaxOutput so = fusedLayer;
             value = loss.valueFromLogits(so.lastLogits(), y);
             logitsGrad = loss.logitsGradient(pred, y);
             dy = so.backwardFromLogits(logitsGrad);
@@ -59,5 +65,44 @@ public final class Backprop {
             dy = layers.get(i).backward(dy);
         }
         return new Result(value, pred, outs, grads, logitsGrad, dy, fused);
+    }
+
+    /**
+     * The model's last layer when Keras (TF backend, keras/src/backend/tensorflow/nn.py
+     * {@code _get_logits}) computes this loss from that layer's logits: a softmax output with a
+     * categorical cross-entropy, a sigmoid output with binary cross-entropy. Null otherwise.
+     */
+    public static SoftmaxOutput fusedOutput(Loss loss, Layer last) {
+        if (!(last instanceof SoftmaxOutput so)) return null;
+        if (loss.fusesWithSoftmax() && so.hasSoftmaxOutput()) return so;
+        if (loss.fusesWithSigmoid() && isSigmoid(last)) return so;
+        return null;
+    }
+
+    private static boolean isSigmoid(Layer l) {
+        Activations.Fn f = null;
+        if (l instanceof Dense d) {
+            f = d.activation();
+        } else if (l instanceof Conv2D c) {
+            f = c.activation();
+        } else if (l.className().equals("Activation")) {
+            try {
+                f = Activations.fromConfig(l.config().get("activation"), l.name());
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return f != null && f.name().equals("sigmoid");
+    }
+
+    /**
+     * The loss of a forward pass's prediction as Keras reports it (fit, evaluate): from the last
+     * layer's logits when {@link #fusedOutput fused}, else from the prediction. Call right after
+     * {@code model.forward} (the logits are those of the last forward call).
+     */
+    public static double lossValue(Model model, Loss loss, Tensor prediction, Tensor y) {
+        List<Layer> layers = model.layers();
+        SoftmaxOutput so = fusedOutput(loss, layers.get(layers.size() - 1));
+        return so != null ? loss.valueFromLogits(so.lastLogits(), y) : loss.value(prediction, y);
     }
 }

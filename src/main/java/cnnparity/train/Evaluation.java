@@ -34,7 +34,7 @@ public final class Evaluation {
             int to = Math.min(data.size(), from + batchSize);
             Tensor x = data.images(idx, from, to), y = data.oneHot(idx, from, to);
             Tensor p = model.forward(x, false);
-            lossSum += loss.value(p, y) * (to - from);
+            lossSum += Backprop.lossValue(model, loss, p, y) * (to - from); // as Keras: from the logits after a softmax
             for (int r = 0; r < to - from; r++) {
                 int best = argmax(p.data, r * k, k);
                 int truth = data.labels()[from + r];
