@@ -61,8 +61,10 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) idx[i] = i;
         var loss = Losses.get("categorical_crossentropy");
         Adam opt = new Adam(LearningRateSchedule.constant(1e-3), 0.9, 0.999, 1e-7, false);
-        // warm-up: let the JIT compile the hot loops
-        for (int s = 0; s < 10; s++) {
+        // warm-up: until the JIT has compiled the hot loops (Vector API code runs far slower before
+        // C2 compiles it), at least 10 steps and 3 seconds; Keras's side warms up too (a first fit)
+        long warm0 = System.nanoTime();
+        for (int s = 0; s < 10 || (System.nanoTime() - warm0 < 3_000_000_000L && s < 400); s++) {
             int from = (s * batch) % Math.max(1, n - batch);
             Backprop.run(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch), true, false);
             opt.step(model.trainableParams());
@@ -73,7 +75,8 @@ public final class BenchCommand implements Callable<Integer> {
             opt.step(model.trainableParams());
         }
         double trainIps = (n / batch * batch) / ((System.nanoTime() - t0) / 1e9);
-        for (int s = 0; s < 10; s++) model.forward(d.images(idx, 0, batch), false);
+        warm0 = System.nanoTime();
+        for (int s = 0; s < 10 || (System.nanoTime() - warm0 < 1_000_000_000L && s < 400); s++) model.forward(d.images(idx, 0, batch), false);
         t0 = System.nanoTime();
         for (int from = 0; from + batch <= n; from += batch) model.forward(d.images(idx, from, from + batch), false);
         double inferIps = (n / batch * batch) / ((System.nanoTime() - t0) / 1e9);
@@ -142,29 +145,35 @@ public final class BenchCommand implements Callable<Integer> {
         return cnnparity.keras.KerasConfigParser.parse(cfg, "wide preset");
     }
 
+    /** Median forward and backward time per layer over 60 training steps (medians: the machine is noisy). */
     static void layerTimes(Model model, Tensor x, Tensor y) {
-        int reps = 20;
-        long[] fwd = new long[model.layers().size()], bwd = new long[model.layers().size()];
+        int reps = 60, layers = model.layers().size();
+        long[][] fwd = new long[layers][reps], bwd = new long[layers][reps];
         for (int r = 0; r < reps; r++) {
             Tensor h = x;
-            Tensor[] outs = new Tensor[fwd.length];
-            for (int i = 0; i < fwd.length; i++) {
+            for (int i = 0; i < layers; i++) {
                 long a = System.nanoTime();
                 h = model.layers().get(i).forward(h, true);
-                fwd[i] += System.nanoTime() - a;
-                outs[i] = h;
+                fwd[i][r] = System.nanoTime() - a;
             }
             Tensor g = h.zerosLike();
             g.fill(1e-3f);
-            for (int i = fwd.length - 1; i >= 0; i--) {
+            for (int i = layers - 1; i >= 0; i--) {
                 long a = System.nanoTime();
                 g = model.layers().get(i).backward(g);
-                bwd[i] += System.nanoTime() - a;
+                bwd[i][r] = System.nanoTime() - a;
             }
         }
-        for (int i = 0; i < fwd.length; i++) {
+        double totalF = 0, totalB = 0;
+        for (int i = 0; i < layers; i++) {
             Layer l = model.layers().get(i);
-            System.out.printf("%-18s %-20s forward %8.2f ms  backward %8.2f ms%n", l.name(), l.className(), fwd[i] / 1e6 / reps, bwd[i] / 1e6 / reps);
+            Arrays.sort(fwd[i]);
+            Arrays.sort(bwd[i]);
+            double f = fwd[i][reps / 2] / 1e6, b = bwd[i][reps / 2] / 1e6;
+            totalF += f;
+            totalB += b;
+            System.out.printf("%-18s %-20s forward %8.2f ms  backward %8.2f ms%n", l.name(), l.className(), f, b);
         }
+        System.out.printf("%-18s %-20s forward %8.2f ms  backward %8.2f ms  (medians of %d steps)%n", "total", "", totalF, totalB, reps);
     }
 }

@@ -66,7 +66,27 @@ final class VectorGemm implements Gemm.Kernel {
             }
             if (jv < n) scalarBlock(a, aOff, b, bOff, c, cOff, i, i + 4, jv, n, k, n, accumulate);
         }
-        if (i < m) scalarBlock(a, aOff, b, bOff, c, cOff, i, m, 0, n, k, n, accumulate);
+        for (; i < m; i++) { // leftover rows (121 output pixels per sample = 30 blocks of 4 + 1): one row of vectors
+            int ai = aOff + i * k, ci = cOff + i * n;
+            for (int j = 0; j < jv; j += 2 * L) {
+                FloatVector x0, x1;
+                if (accumulate) {
+                    x0 = FloatVector.fromArray(S, c, ci + j);
+                    x1 = FloatVector.fromArray(S, c, ci + j + L);
+                } else {
+                    x0 = x1 = FloatVector.zero(S);
+                }
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + p * n + j;
+                    FloatVector v = FloatVector.broadcast(S, a[ai + p]);
+                    x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
+                    x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
+                }
+                x0.intoArray(c, ci + j);
+                x1.intoArray(c, ci + j + L);
+            }
+            if (jv < n) scalarBlock(a, aOff, b, bOff, c, cOff, i, i + 1, jv, n, k, n, accumulate);
+        }
     }
 
     /**
@@ -143,10 +163,12 @@ final class VectorGemm implements Gemm.Kernel {
     @Override
     public void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
         // C[i, :] += sum_p A[p, i] * B[p, :]: a 4-row block of C in registers, p streaming
+        int jv4 = n - n % (4 * L);
         int jv = n - n % (2 * L);
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            for (int j = 0; j < jv; j += 2 * L) {
+            for (int j = 0; j < jv4; j += 4 * L) tnBlock4x4(a, aOff + i, m, b, bOff + j, n, c, cOff + i * n + j, k);
+            for (int j = jv4; j < jv; j += 2 * L) {
                 int c0 = cOff + i * n + j;
                 FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
                 FloatVector x10 = FloatVector.fromArray(S, c, c0 + n), x11 = FloatVector.fromArray(S, c, c0 + n + L);
@@ -179,7 +201,51 @@ final class VectorGemm implements Gemm.Kernel {
             }
             if (jv < n) scalarTn(a, aOff, b, bOff, c, cOff, i, i + 4, jv, n, m, k, n);
         }
-        if (i < m) scalarTn(a, aOff, b, bOff, c, cOff, i, m, 0, n, m, k, n);
+        for (; i < m; i++) { // leftover rows of C (9 for a 3x3 kernel on one channel = 2 blocks of 4 + 1): one row of vectors
+            int ci = cOff + i * n;
+            for (int j = 0; j < jv; j += 2 * L) {
+                FloatVector x0 = FloatVector.fromArray(S, c, ci + j), x1 = FloatVector.fromArray(S, c, ci + j + L);
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + p * n + j;
+                    FloatVector v = FloatVector.broadcast(S, a[aOff + p * m + i]);
+                    x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
+                    x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
+                }
+                x0.intoArray(c, ci + j);
+                x1.intoArray(c, ci + j + L);
+            }
+            if (jv < n) scalarTn(a, aOff, b, bOff, c, cOff, i, i + 1, jv, n, m, k, n);
+        }
+    }
+
+    /** C[4 rows, 4 vectors] += A[:, 4 columns]^T B[:, 4 vectors], p ascending: 4 loads and 4 broadcasts feed 16 FMAs. */
+    private static void tnBlock4x4(float[] a, int a0, int m, float[] b, int b0, int n, float[] c, int c0, int k) {
+        int n2 = 2 * n, n3 = 3 * n;
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x02 = FloatVector.fromArray(S, c, c0 + 2 * L), x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c0 + n), x11 = FloatVector.fromArray(S, c, c0 + n + L);
+        FloatVector x12 = FloatVector.fromArray(S, c, c0 + n + 2 * L), x13 = FloatVector.fromArray(S, c, c0 + n + 3 * L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c0 + n2), x21 = FloatVector.fromArray(S, c, c0 + n2 + L);
+        FloatVector x22 = FloatVector.fromArray(S, c, c0 + n2 + 2 * L), x23 = FloatVector.fromArray(S, c, c0 + n2 + 3 * L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c0 + n3), x31 = FloatVector.fromArray(S, c, c0 + n3 + L);
+        FloatVector x32 = FloatVector.fromArray(S, c, c0 + n3 + 2 * L), x33 = FloatVector.fromArray(S, c, c0 + n3 + 3 * L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * n, ap = a0 + p * m;
+            FloatVector b0v = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L), b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, a[ap]);
+            x00 = v.fma(b0v, x00); x01 = v.fma(b1, x01); x02 = v.fma(b2, x02); x03 = v.fma(b3, x03);
+            v = FloatVector.broadcast(S, a[ap + 1]);
+            x10 = v.fma(b0v, x10); x11 = v.fma(b1, x11); x12 = v.fma(b2, x12); x13 = v.fma(b3, x13);
+            v = FloatVector.broadcast(S, a[ap + 2]);
+            x20 = v.fma(b0v, x20); x21 = v.fma(b1, x21); x22 = v.fma(b2, x22); x23 = v.fma(b3, x23);
+            v = FloatVector.broadcast(S, a[ap + 3]);
+            x30 = v.fma(b0v, x30); x31 = v.fma(b1, x31); x32 = v.fma(b2, x32); x33 = v.fma(b3, x33);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L); x02.intoArray(c, c0 + 2 * L); x03.intoArray(c, c0 + 3 * L);
+        x10.intoArray(c, c0 + n); x11.intoArray(c, c0 + n + L); x12.intoArray(c, c0 + n + 2 * L); x13.intoArray(c, c0 + n + 3 * L);
+        x20.intoArray(c, c0 + n2); x21.intoArray(c, c0 + n2 + L); x22.intoArray(c, c0 + n2 + 2 * L); x23.intoArray(c, c0 + n2 + 3 * L);
+        x30.intoArray(c, c0 + n3); x31.intoArray(c, c0 + n3 + L); x32.intoArray(c, c0 + n3 + 2 * L); x33.intoArray(c, c0 + n3 + 3 * L);
     }
 
     private static void scalarTn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i0, int i1, int j0, int j1,

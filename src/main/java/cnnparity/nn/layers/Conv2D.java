@@ -114,7 +114,7 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        // x: (N, H, W, C) -> z, y: (N, OH, OW, F). The output tensors and the im2col matrix are the
+        // x: (N, H, W, C) -> z, y: (N, OH, OW, F). The output tensors are the
         // layer's own and reused while the batch shape stays (llm.c keeps its activations the same
         // way): an output is valid until this layer's next forward.
         int n = x.dim(0), c = x.dim(3);
@@ -122,13 +122,11 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         this.x = x;
         int[] shape = {n, g.oh, g.ow, filters};
         z = reuse(z, shape);
-        int cols = n * g.oh * g.ow * kernelSize[0] * kernelSize[1] * c;
-        if (col == null || col.length != cols) col = new float[cols];
         // ReLU is applied in place inside the kernel (y = z): its backward needs only y > 0
         boolean relu = activation == Activations.RELU;
         ConvKernels.forward(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
                 strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
-                useBias ? bias.value.data : null, z.data, relu, col);
+                useBias ? bias.value.data : null, z.data, relu);
         if (activation.isLinear() || relu) {
             y = z;
         } else {
@@ -138,8 +136,8 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         return y;
     }
 
-    private float[] col;
-    private Tensor dzBuf;
+    private final ConvKernels.Workspace workspace = new ConvKernels.Workspace();
+    private Tensor dxBuf;
 
     private static Tensor reuse(Tensor t, int[] shape) {
         return t != null && java.util.Arrays.equals(t.shape, shape) ? t : Tensor.zeros(shape);
@@ -148,13 +146,9 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
     @Override
     public Tensor backward(Tensor dy) {
         // dy: (N, OH, OW, F) -> dz -> dx: (N, H, W, C); dkernel, dbias accumulated
+        if (activation == Activations.RELU) return backwardKernel(dy, y); // the kernel masks dy with y > 0 as it goes
         Tensor dz = dy;
-        if (activation == Activations.RELU) {
-            dzBuf = reuse(dzBuf, dy.shape);
-            dz = dzBuf;
-            float[] yd = y.data, g = dy.data, d = dz.data;
-            for (int i = 0; i < d.length; i++) d[i] = yd[i] > 0 ? g[i] : 0f; // y > 0 exactly where z > 0
-        } else if (!activation.isLinear()) {
+        if (!activation.isLinear()) {
             dz = dy.zerosLike();
             activation.backward(z.data, y.data, dy.data, dz.data, filters);
         }
@@ -164,11 +158,18 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
     /** As {@link #backward}, from d(loss)/d(pre-activation). Returns null when the input gradient is not needed. */
     @Override
     public Tensor backwardFromLogits(Tensor dz) {
+        return backwardKernel(dz, null);
+    }
+
+    private Tensor backwardKernel(Tensor dz, Tensor reluY) {
         int n = x.dim(0), c = x.dim(3);
-        Tensor dx = needInputGradient ? x.zerosLike() : null;
+        // dx is the layer's own buffer, reused while the batch shape stays: valid until the next backward
+        Tensor dx = null;
+        if (needInputGradient) dx = dxBuf = reuse(dxBuf, x.shape);
         ConvKernels.backward(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
                 strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
-                dz.data, dx == null ? null : dx.data, kernel.grad.data, useBias ? bias.grad.data : null, col);
+                dz.data, reluY == null ? null : reluY.data, dx == null ? null : dx.data, kernel.grad.data,
+                useBias ? bias.grad.data : null, workspace);
         return dx;
     }
 

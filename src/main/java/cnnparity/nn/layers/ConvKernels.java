@@ -13,11 +13,13 @@ import cnnparity.nn.kernels.Parallel;
  * </pre>
  * Work is split by samples into chunks of {@link #CHUNK}: a fixed partition that does not depend
  * on the number of threads, with per-chunk weight-gradient partials summed in chunk order, so
- * results are identical run to run and machine to machine. Buffers are reused per thread.
+ * results are identical run to run and machine to machine. Within a chunk, samples go through in
+ * small groups whose im2col block fits in L2 ({@link #group}). Buffers are reused per thread and
+ * per layer ({@link Workspace}): a steady-state training step allocates nothing here.
  */
 final class ConvKernels {
     static final int CHUNK = 16;
-    private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private ConvKernels() {
     }
@@ -81,71 +83,103 @@ final class ConvKernels {
         }
     }
 
-    /** z (N, OH, OW, F) = conv(x (N, H, W, C), k (KH, KW, C, F)) + bias. */
+    /**
+     * Samples per im2col + GEMM step: the im2col block of one step stays within about 128 KB, so it
+     * is still in the core's L2 cache when the GEMM reads it (a whole batch's im2col matrix, 18 MB
+     * for conv2d_1 of the MNIST convnet, would go out to memory and back).
+     */
+    static int group(int p, int kd) {
+        return Math.max(1, Math.min(CHUNK, (32 * 1024) / Math.max(1, p * kd)));
+    }
+
+    /** z (N, OH, OW, F) = conv(x (N, H, W, C), k (KH, KW, C, F)) + bias, then ReLU in place when {@code relu}. */
     static void forward(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                         int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
-                        float[] bias, float[] z, boolean relu, float[] colAll) {
+                        float[] bias, float[] z, boolean relu) {
         int kd = kh * kw * c, p = oh * ow;
         int chunks = (n + CHUNK - 1) / CHUNK;
+        int gs = group(p, kd);
         Parallel.forChunks(chunks, ci -> {
-            int b0 = ci * CHUNK, b1 = Math.min(n, b0 + CHUNK);
-            int rows = (b1 - b0) * p;
-            int co = b0 * p * kd;
-            float[] col = colAll != null ? colAll : buffer(0, rows * kd);
-            if (colAll == null) co = 0;
-            im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, co);
-            int zo = b0 * p * f;
-            Gemm.nn(col, co, k, 0, z, zo, rows, kd, f, false);
-            if (bias != null || relu) {
-                for (int r = 0; r < rows; r++) {
-                    int o = zo + r * f;
-                    if (bias != null) for (int q = 0; q < f; q++) z[o + q] += bias[q];
-                    if (relu) for (int q = 0; q < f; q++) z[o + q] = z[o + q] > 0 ? z[o + q] : 0f;
+            int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
+            float[] col = buffer(0, gs * p * kd);
+            for (int b0 = c0; b0 < c1; b0 += gs) {
+                int b1 = Math.min(c1, b0 + gs), rows = (b1 - b0) * p, zo = b0 * p * f;
+                im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
+                Gemm.nn(col, 0, k, 0, z, zo, rows, kd, f, false);
+                // bias, then ReLU, on rows the GEMM has just written (still in cache)
+                if (bias != null || relu) {
+                    for (int r = 0; r < rows; r++) {
+                        int o = zo + r * f;
+                        if (bias != null) for (int q = 0; q < f; q++) z[o + q] += bias[q];
+                        if (relu) for (int q = 0; q < f; q++) z[o + q] = z[o + q] > 0 ? z[o + q] : 0f;
+                    }
                 }
             }
         });
     }
 
-    /** From dz (N, OH, OW, F): dx (N, H, W, C) += (unless dx is null), dk (KH, KW, C, F) +=, dbias (F) +=. */
+    /** What backward keeps between calls, so a training step allocates nothing once shapes settle. */
+    static final class Workspace {
+        float[] kT = new float[0];
+        float[][] dkPart = new float[0][];
+        float[][] dbPart = new float[0][];
+
+        void ensure(int chunks, int kd, int f) {
+            if (kT.length != kd * f) kT = new float[kd * f];
+            if (dkPart.length != chunks || (chunks > 0 && dkPart[0].length != kd * f)) {
+                dkPart = new float[chunks][kd * f];
+                dbPart = new float[chunks][f];
+            }
+        }
+    }
+
+    /**
+     * From dz (N, OH, OW, F): dx (N, H, W, C) = (overwritten; skipped when dx is null), dk (KH, KW, C, F) +=,
+     * dbias (F) +=. With {@code reluY} (the forward's output of a ReLU conv), dz is taken as
+     * {@code dy * (y > 0)}, masked block by block instead of in a separate pass over the batch.
+     */
     static void backward(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                          int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
-                         float[] dz, float[] dx, float[] dk, float[] dbias, float[] colAll) {
+                         float[] dy, float[] reluY, float[] dx, float[] dk, float[] dbias, Workspace ws) {
         int kd = kh * kw * c, p = oh * ow;
         int chunks = (n + CHUNK - 1) / CHUNK;
-        float[] kT = new float[f * kd];
+        int gs = group(p, kd);
+        ws.ensure(chunks, kd, f);
+        float[] kT = ws.kT;
         Gemm.transpose(k, kd, f, kT);
-        float[][] dkPart = new float[chunks][];
-        float[][] dbPart = new float[chunks][];
         Parallel.forChunks(chunks, ci -> {
-            int b0 = ci * CHUNK, b1 = Math.min(n, b0 + CHUNK);
-            int rows = (b1 - b0) * p;
-            // the forward's im2col matrix when the caller kept it, else rebuilt here
-            float[] col = colAll;
-            int co = b0 * p * kd;
-            if (col == null) {
-                col = buffer(0, rows * kd);
-                co = 0;
+            int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
+            float[] part = ws.dkPart[ci], db = ws.dbPart[ci];
+            java.util.Arrays.fill(part, 0f);
+            java.util.Arrays.fill(db, 0f);
+            float[] col = buffer(0, gs * p * kd);
+            float[] dcol = dx != null ? buffer(1, gs * p * kd) : null;
+            float[] masked = reluY != null ? buffer(2, gs * p * f) : null;
+            for (int b0 = c0; b0 < c1; b0 += gs) {
+                int b1 = Math.min(c1, b0 + gs), rows = (b1 - b0) * p, zo = b0 * p * f;
+                float[] dz = dy;
+                int dzo = zo;
+                if (reluY != null) {
+                    for (int i = 0; i < rows * f; i++) masked[i] = reluY[zo + i] > 0 ? dy[zo + i] : 0f; // y > 0 exactly where z > 0
+                    dz = masked;
+                    dzo = 0;
+                }
+                // the forward's im2col block, rebuilt here (cheaper than keeping the batch's in memory)
                 im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
-            }
-            int zo = b0 * p * f;
-            float[] part = new float[kd * f];
-            Gemm.tn(col, co, dz, zo, part, 0, kd, rows, f);
-            dkPart[ci] = part;
-            if (dbias != null) {
-                float[] db = new float[f];
-                for (int r = 0; r < rows; r++) for (int q = 0; q < f; q++) db[q] += dz[zo + r * f + q];
-                dbPart[ci] = db;
-            }
-            if (dx != null) { // null: the caller needs no input gradient (the model's first layer in training)
-                float[] dcol = buffer(1, rows * kd);
-                Gemm.nn(dz, zo, kT, 0, dcol, 0, rows, f, kd, false);
-                col2im(dcol, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, dx);
+                // per element, one fma chain over the chunk's rows in ascending order, block after block
+                Gemm.tn(col, 0, dz, dzo, part, 0, kd, rows, f);
+                if (dbias != null) for (int r = 0; r < rows; r++) for (int q = 0; q < f; q++) db[q] += dz[dzo + r * f + q];
+                if (dx != null) { // null: the caller needs no input gradient (the model's first layer in training)
+                    java.util.Arrays.fill(dx, b0 * h * w * c, b1 * h * w * c, 0f);
+                    Gemm.nn(dz, dzo, kT, 0, dcol, 0, rows, f, kd, false);
+                    col2im(dcol, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, dx);
+                }
             }
         });
         for (int ci = 0; ci < chunks; ci++) {
-            float[] part = dkPart[ci];
+            float[] part = ws.dkPart[ci];
             for (int i = 0; i < part.length; i++) dk[i] += part[i];
-            if (dbias != null) for (int q = 0; q < f; q++) dbias[q] += dbPart[ci][q];
+            if (dbias != null) for (int q = 0; q < f; q++) dbias[q] += ws.dbPart[ci][q];
         }
     }
 }

@@ -77,7 +77,8 @@ public final class Dense extends Layer implements SoftmaxOutput {
         int rows = x.size() / inF;
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = units;
-        z = Tensor.zeros(outShape);
+        // outputs are the layer's own buffers, reused while the shape stays: valid until the next forward
+        z = reuse(z, outShape);
         // z = x @ kernel, then + bias (TF's BiasAdd follows the MatMul)
         cnnparity.nn.kernels.Gemm.nn(x.data, 0, kernel.value.data, 0, z.data, 0, rows, inF, units, false);
         if (useBias) {
@@ -87,7 +88,7 @@ public final class Dense extends Layer implements SoftmaxOutput {
         if (activation.isLinear()) {
             y = z;
         } else {
-            y = z.zerosLike();
+            y = reuse(y == z ? null : y, outShape);
             activation.forward(z.data, y.data, units);
         }
         return y;
@@ -109,16 +110,34 @@ public final class Dense extends Layer implements SoftmaxOutput {
         int inF = kernel.value.dim(0);
         int rows = x.size() / inF;
         // dkernel += x^T dz;  dbias += column sums of dz;  dx = dz @ kernel^T
-        cnnparity.nn.kernels.Gemm.tn(x.data, 0, dzT.data, 0, kernel.grad.data, 0, inF, rows, units);
+        float[] kg = kernel.grad.data;
+        if (units >= 32) {
+            cnnparity.nn.kernels.Gemm.tn(x.data, 0, dzT.data, 0, kg, 0, inF, rows, units);
+        } else {
+            // few units (a 10-class head): work on dkernel^T (units, inF), whose rows are long enough for
+            // the vector kernel; per element it is the same fma chain over rows, from the same start value
+            if (gradT.length != kg.length) gradT = new float[kg.length];
+            cnnparity.nn.kernels.Gemm.transpose(kg, inF, units, gradT);
+            cnnparity.nn.kernels.Gemm.tn(dzT.data, 0, x.data, 0, gradT, 0, units, rows, inF);
+            cnnparity.nn.kernels.Gemm.transpose(gradT, units, inF, kg);
+        }
         if (useBias) {
             float[] db = bias.grad.data, dz = dzT.data;
             for (int r = 0; r < rows; r++) for (int u = 0; u < units; u++) db[u] += dz[r * units + u];
         }
-        float[] kT = new float[units * inF];
+        if (kT.length != units * inF) kT = new float[units * inF];
         cnnparity.nn.kernels.Gemm.transpose(kernel.value.data, inF, units, kT);
-        Tensor dx = x.zerosLike();
+        Tensor dx = dxBuf = reuse(dxBuf, x.shape);
         cnnparity.nn.kernels.Gemm.nn(dzT.data, 0, kT, 0, dx.data, 0, rows, units, inF, false);
         return dx;
+    }
+
+    private float[] gradT = new float[0];
+    private float[] kT = new float[0];
+    private Tensor dxBuf;
+
+    private static Tensor reuse(Tensor t, int[] shape) {
+        return t != null && java.util.Arrays.equals(t.shape, shape) ? t : Tensor.zeros(shape);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package cnnparity.nn.layers;
 
 import cnnparity.nn.Tensor;
+import cnnparity.nn.kernels.Parallel;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -14,61 +15,123 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * SpatialMaxPoolWithArgMaxHelper updates only on a strictly greater value).
  */
 public final class MaxPooling2D extends Pooling2D {
-    private int[] argmax; // flat index into x for each output element
     private Tensor out;
+    private Tensor dxBuf;
 
     public MaxPooling2D(ObjectNode c) {
         super(c);
+    }
+
+    /** The usual 2x2 window with stride 2 and no padding: a loop the JIT turns into vector max instructions. */
+    private boolean plain2x2() {
+        return pool[0] == 2 && pool[1] == 2 && strides[0] == 2 && strides[1] == 2 && padTop == 0 && padLeft == 0;
     }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
         setup(x);
         int n = x.dim(0);
-        // output and argmax buffers are the layer's own, reused while the batch shape stays
+        // the output buffer is the layer's own, reused while the batch shape stays
         Tensor y = out != null && out.dim(0) == n && out.dim(1) == oh && out.dim(2) == ow && out.dim(3) == c ? out : Tensor.zeros(n, oh, ow, c);
         out = y;
-        if (argmax == null || argmax.length != y.size()) argmax = new int[y.size()];
         float[] xd = x.data, yd = y.data;
-        // samples in fixed chunks over the cores: each output is written by one chunk only
-        cnnparity.nn.kernels.Parallel.forChunks((n + 15) / 16, chunk -> {
-        for (int b = chunk * 16; b < Math.min(n, chunk * 16 + 16); b++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int yo = ((b * oh + i) * ow + j) * c;
-                    java.util.Arrays.fill(argmax, yo, yo + c, -1);
-                    // window cells in row-major order, channels innermost (contiguous): the first
-                    // strictly greater value wins, so ties keep the earliest cell
-                    for (int a = 0; a < pool[0]; a++) {
-                        int ih = i * strides[0] + a - padTop;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int e = 0; e < pool[1]; e++) {
-                            int iw = j * strides[1] + e - padLeft;
-                            if (iw < 0 || iw >= w) continue;
-                            int xo = ((b * h + ih) * w + iw) * c;
+        boolean fast = plain2x2();
+        // samples in fixed chunks over the cores: each output is written by one chunk only.
+        // Math.max gives the window's maximum; NaN wins, as in TensorFlow's CPU kernel (the first
+        // NaN stops its strict-greater scan); +0/-0 ties may differ in sign only, which no later
+        // product or sum can tell apart.
+        Parallel.forChunks((n + 15) / 16, chunk -> {
+            for (int b = chunk * 16; b < Math.min(n, chunk * 16 + 16); b++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        int yo = ((b * oh + i) * ow + j) * c;
+                        if (fast) {
+                            int x0 = ((b * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
                             for (int ch = 0; ch < c; ch++) {
-                                float v = xd[xo + ch];
-                                int arg = argmax[yo + ch];
-                                float best = yd[yo + ch];
-                                if (arg < 0 || v > best || (Float.isNaN(v) && !Float.isNaN(best))) {
-                                    yd[yo + ch] = v;
-                                    argmax[yo + ch] = xo + ch;
+                                yd[yo + ch] = Math.max(Math.max(xd[x0 + ch], xd[x1 + ch]), Math.max(xd[x2 + ch], xd[x3 + ch]));
+                            }
+                            continue;
+                        }
+                        boolean first = true;
+                        for (int a = 0; a < pool[0]; a++) {
+                            int ih = i * strides[0] + a - padTop;
+                            if (ih < 0 || ih >= h) continue;
+                            for (int e = 0; e < pool[1]; e++) {
+                                int iw = j * strides[1] + e - padLeft;
+                                if (iw < 0 || iw >= w) continue;
+                                int xo = ((b * h + ih) * w + iw) * c;
+                                if (first) {
+                                    System.arraycopy(xd, xo, yd, yo, c);
+                                    first = false;
+                                } else {
+                                    for (int ch = 0; ch < c; ch++) yd[yo + ch] = Math.max(yd[yo + ch], xd[xo + ch]);
                                 }
                             }
                         }
                     }
                 }
             }
-        }
         });
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        // dx[argmax[k]] += dy[k]
-        Tensor dx = x.zerosLike();
-        for (int k = 0; k < argmax.length; k++) dx.data[argmax[k]] += dy.data[k];
+        // dx[first cell of the window holding the maximum] += dy: the first maximum in row-major scan
+        // order is the cell TensorFlow's strict-greater scan keeps (a NaN maximum: the first NaN).
+        // Found again here from x and y rather than stored by forward: no argmax array to write and read.
+        int n = x.dim(0);
+        Tensor dx = dxBuf = dxBuf != null && java.util.Arrays.equals(dxBuf.shape, x.shape) ? dxBuf : x.zerosLike();
+        float[] xd = x.data, yd = out.data, g = dy.data, d = dx.data;
+        boolean fast = plain2x2();
+        Parallel.forChunks((n + 15) / 16, chunk -> {
+            int b0 = chunk * 16, b1 = Math.min(n, b0 + 16);
+            java.util.Arrays.fill(d, b0 * h * w * c, b1 * h * w * c, 0f);
+            for (int b = b0; b < b1; b++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        int yo = ((b * oh + i) * ow + j) * c;
+                        if (fast) {
+                            int x0 = ((b * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+                            // without branches (which cell wins is data, a branch on it is mispredicted):
+                            // the gradient goes to the first cell equal to the maximum, zero to the others
+                            for (int ch = 0; ch < c; ch++) {
+                                float v = yd[yo + ch], gv = g[yo + ch];
+                                float a0 = xd[x0 + ch], a1 = xd[x1 + ch], a2 = xd[x2 + ch];
+                                boolean nan = v != v;
+                                boolean m0 = a0 == v | nan & a0 != a0;
+                                boolean m1 = !m0 & (a1 == v | nan & a1 != a1);
+                                boolean m2 = !m0 & !m1 & (a2 == v | nan & a2 != a2);
+                                boolean m3 = !m0 & !m1 & !m2;
+                                d[x0 + ch] = m0 ? gv : 0f;
+                                d[x1 + ch] = m1 ? gv : 0f;
+                                d[x2 + ch] = m2 ? gv : 0f;
+                                d[x3 + ch] = m3 ? gv : 0f;
+                            }
+                            continue;
+                        }
+                        for (int ch = 0; ch < c; ch++) {
+                            float v = yd[yo + ch];
+                            boolean nan = v != v;
+                            scan:
+                            for (int a = 0; a < pool[0]; a++) {
+                                int ih = i * strides[0] + a - padTop;
+                                if (ih < 0 || ih >= h) continue;
+                                for (int e = 0; e < pool[1]; e++) {
+                                    int iw = j * strides[1] + e - padLeft;
+                                    if (iw < 0 || iw >= w) continue;
+                                    int xo = ((b * h + ih) * w + iw) * c + ch;
+                                    if (xd[xo] == v || nan && xd[xo] != xd[xo]) {
+                                        d[xo] += g[yo + ch];
+                                        break scan;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
         return dx;
     }
 }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.TestFactory;
  */
 class GemmTest {
     static final int[][] SHAPES = {{1936, 288, 64}, {2704, 9, 32}, {128, 1600, 10}, {128, 10, 1600}, {7, 5, 3}, {13, 70, 33},
-            {4, 64, 64}, {5, 129, 97}, {64, 288, 288}};
+            {4, 64, 64}, {5, 129, 97}, {64, 288, 288},
+            // one sample of conv2d_1 forward (121 = 30 blocks of 4 + 1); the weight-gradient shapes (C += col^T dz)
+            {121, 288, 64}, {288, 1936, 64}, {9, 3380, 32}, {1600, 128, 10}, {10, 128, 1600}};
 
     static float[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -1,0 +1,149 @@
+package cnnparity.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnparity.nn.layers.LayerRegistry;
+import cnnparity.train.Backprop;
+import cnnparity.train.Losses;
+import cnnparity.train.Presets;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The speed-minded code paths against plain definitions: MaxPooling2D (its 2x2 fast path and the
+ * general one, which find the winning cell again in backward instead of storing it), Dropout's
+ * mask, and a training step that reuses its buffers instead of allocating new ones.
+ */
+class FastPathsTest {
+    static final ObjectMapper M = new ObjectMapper();
+
+    static Layer layer(String cls, String json) throws Exception {
+        return LayerRegistry.create(cls, (ObjectNode) M.readTree(json));
+    }
+
+    /**
+     * TensorFlow's CPU MaxPool / MaxPoolGrad (maxpooling_op.cc): scan the window in row-major
+     * order, keep a cell only when strictly greater (a NaN wins over a number); the gradient goes
+     * to the kept cell. Returns {y, dx}.
+     */
+    static float[][] strictGreaterScan(float[] x, float[] dy, int n, int h, int w, int c, int ph, int pw, int sh, int sw, int padTop,
+                                       int padLeft, int oh, int ow) {
+        float[] y = new float[n * oh * ow * c], dx = new float[x.length];
+        for (int b = 0; b < n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) for (int ch = 0; ch < c; ch++) {
+            int best = -1;
+            for (int a = 0; a < ph; a++) for (int e = 0; e < pw; e++) {
+                int ih = i * sh + a - padTop, iw = j * sw + e - padLeft;
+                if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                int xo = ((b * h + ih) * w + iw) * c + ch;
+                if (best < 0 || x[xo] > x[best] || (Float.isNaN(x[xo]) && !Float.isNaN(x[best]))) best = xo;
+            }
+            int yo = ((b * oh + i) * ow + j) * c + ch;
+            y[yo] = x[best];
+            dx[best] += dy[yo];
+        }
+        return new float[][] {y, dx};
+    }
+
+    record Pool(String name, String config, int h, int w, int c, int ph, int pw, int sh, int sw, int padTop, int padLeft, int oh, int ow) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> maxPoolingPicksTheFirstMaximumLikeTensorFlow() {
+        return Stream.of(
+                new Pool("2x2 fast path", "{\"pool_size\":2}", 6, 8, 3, 2, 2, 2, 2, 0, 0, 3, 4),
+                new Pool("2x2 fast path, odd size leaves a row and column out", "{\"pool_size\":2}", 5, 7, 4, 2, 2, 2, 2, 0, 0, 2, 3),
+                new Pool("3x3 stride 2 same: overlapping windows, padding", "{\"pool_size\":3,\"strides\":2,\"padding\":\"same\"}", 5, 6, 2, 3, 3, 2, 2, 1, 0, 3, 3), // TF: pad total 2 rows (1 on top), 1 column (0 on the left)
+                new Pool("2x2 stride 1: every cell in up to four windows", "{\"pool_size\":2,\"strides\":1}", 4, 5, 3, 2, 2, 1, 1, 0, 0, 3, 4))
+                .map(p -> DynamicTest.dynamicTest(p.name, () -> {
+                    int n = 3;
+                    SplittableRandom r = new SplittableRandom(7);
+                    float[] values = {0f, -0f, 0.5f, 1f, 1f, -2f, Float.NaN};
+                    float[] x = new float[n * p.h * p.w * p.c];
+                    // few distinct values: ties everywhere, signed zeros and NaNs among them
+                    for (int i = 0; i < x.length; i++) x[i] = values[r.nextInt(i % 11 == 0 ? values.length : values.length - 1)];
+                    float[] dy = new float[n * p.oh * p.ow * p.c];
+                    for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextDouble(-1, 1);
+                    Layer pool = layer("MaxPooling2D", p.config);
+                    Tensor y = pool.forward(Tensor.of(x.clone(), n, p.h, p.w, p.c), true);
+                    Tensor dx = pool.backward(Tensor.of(dy, n, p.oh, p.ow, p.c));
+                    float[][] want = strictGreaterScan(x, dy, n, p.h, p.w, p.c, p.ph, p.pw, p.sh, p.sw, p.padTop, p.padLeft, p.oh, p.ow);
+                    assertEquals(want[0].length, y.size());
+                    for (int i = 0; i < want[0].length; i++) {
+                        boolean same = want[0][i] == y.data[i] || (Float.isNaN(want[0][i]) && Float.isNaN(y.data[i]));
+                        assertTrue(same, "y[" + i + "]: want " + want[0][i] + ", got " + y.data[i]);
+                    }
+                    for (int i = 0; i < x.length; i++) assertEquals(want[1][i], dx.data[i], 0f, "dx[" + i + "]");
+                    // again with the buffers reused: same answer, nothing left over from the first call
+                    pool.forward(Tensor.of(x.clone(), n, p.h, p.w, p.c), true);
+                    Tensor dx2 = pool.backward(Tensor.of(dy, n, p.oh, p.ow, p.c));
+                    for (int i = 0; i < x.length; i++) assertEquals(want[1][i], dx2.data[i], 0f, "second call dx[" + i + "]");
+                }));
+    }
+
+    @Test
+    void dropoutKeepsOneMinusRateScaledAndBackpropagatesThroughTheSameMask() throws Exception {
+        Layer d = layer("Dropout", "{\"rate\":0.3}");
+        d.setSeed(5);
+        int size = 200_001; // odd: the last element takes a draw of its own
+        float[] x = new float[size];
+        java.util.Arrays.fill(x, 2f);
+        Tensor y = d.forward(Tensor.of(x, 1, size), true);
+        int zeros = 0;
+        for (float v : y.data) {
+            if (v == 0f) zeros++;
+            else assertEquals(2f / 0.7f, v, 1e-6f, "kept values are scaled by 1/(1-rate)");
+        }
+        // binomial(200001, 0.3): standard deviation 205; 5 sigma is about 1,000
+        assertEquals(0.3 * size, zeros, 1_000, "dropped fraction");
+        float[] g = new float[size];
+        java.util.Arrays.fill(g, 1f);
+        Tensor dx = d.backward(Tensor.of(g, 1, size));
+        for (int i = 0; i < size; i++) assertEquals(y.data[i] / 2f, dx.data[i], 1e-6f, "dx follows the forward's mask at " + i);
+        // the same seed gives the same mask, another seed another one
+        float[] first = y.data.clone();
+        d.setSeed(5);
+        assertTrue(java.util.Arrays.equals(first, d.forward(Tensor.of(x, 1, size), true).data));
+        d.setSeed(6);
+        assertTrue(!java.util.Arrays.equals(first, d.forward(Tensor.of(x, 1, size), true).data));
+        assertTrue(d.forward(Tensor.of(x, 1, size), false).data == x, "inference: identity");
+    }
+
+    static long allocatedByAllThreads() {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long b = mx.getThreadAllocatedBytes(t.getId());
+            if (b > 0) sum += b;
+        }
+        return sum;
+    }
+
+    @Test
+    void aSteadyStateTrainingStepReusesItsBuffers() {
+        // the convnet at batch 64: its activations and gradients are about 17 MB per step; once the
+        // layers have their buffers, a step allocates only small bookkeeping (lists, the loss's
+        // (64, 10) gradient, the Dense head's transposed kernel)
+        Model model = Presets.build("simple_mnist_convnet");
+        int batch = 64;
+        SplittableRandom r = new SplittableRandom(3);
+        float[] xs = new float[batch * 28 * 28], ys = new float[batch * 10];
+        for (int i = 0; i < xs.length; i++) xs[i] = (float) r.nextDouble();
+        for (int i = 0; i < batch; i++) ys[i * 10 + r.nextInt(10)] = 1f;
+        Tensor x = Tensor.of(xs, batch, 28, 28, 1), y = Tensor.of(ys, batch, 10);
+        var loss = Losses.get("categorical_crossentropy");
+        for (int s = 0; s < 3; s++) Backprop.run(model, loss, x, y, true, false);
+        long before = allocatedByAllThreads();
+        int steps = 5;
+        for (int s = 0; s < steps; s++) Backprop.run(model, loss, x, y, true, false);
+        long perStep = (allocatedByAllThreads() - before) / steps;
+        System.out.printf("steady-state training step, batch %d: %,d bytes allocated%n", batch, perStep);
+        assertTrue(perStep < 512 * 1024, "a training step allocated " + perStep + " bytes");
+    }
+}
