@@ -138,7 +138,7 @@ class FastPathsTest {
         for (int i = 0; i < batch; i++) ys[i * 10 + r.nextInt(10)] = 1f;
         Tensor x = Tensor.of(xs, batch, 28, 28, 1), y = Tensor.of(ys, batch, 10);
         var loss = Losses.get("categorical_crossentropy");
-        for (int s = 0; s < 3; s++) Backprop.run(model, loss, x, y, true, false);
+        for (int s = 0; s < 30; s++) Backprop.run(model, loss, x, y, true, false);
         long before = allocatedByAllThreads();
         int steps = 5;
         for (int s = 0; s < steps; s++) Backprop.run(model, loss, x, y, true, false);

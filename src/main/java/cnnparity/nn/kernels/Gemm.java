@@ -13,6 +13,9 @@ public final class Gemm {
         /** C[m,n] (+)= A[m,k] B[k,n]. */
         void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate);
 
+        /** C[m,n] = A[m,k] B[k,n] + bias[n] (when not null), then ReLU (z > 0 ? z : 0) when {@code relu}. */
+        void nnBias(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, float[] bias, boolean relu);
+
         /** C[m,n] += A[k,m]^T B[k,n]. */
         void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n);
     }
@@ -43,6 +46,15 @@ public final class Gemm {
 
     public static void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         KERNEL.nn(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+    }
+
+    /**
+     * C = A B + bias, then ReLU when {@code relu}: the bias add and activation fused into the
+     * product's last store (per element the same float operations as the product followed by a
+     * separate bias pass and ReLU pass).
+     */
+    public static void nnBias(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, float[] bias, boolean relu) {
+        KERNEL.nnBias(a, aOff, b, bOff, c, cOff, m, k, n, bias, relu);
     }
 
     public static void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {

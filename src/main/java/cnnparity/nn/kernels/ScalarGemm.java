@@ -16,6 +16,18 @@ final class ScalarGemm implements Gemm.Kernel {
     }
 
     @Override
+    public void nnBias(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, float[] bias, boolean relu) {
+        nn(a, aOff, b, bOff, c, cOff, m, k, n, false);
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * n;
+            for (int j = 0; j < n; j++) {
+                float z = bias != null ? c[ci + j] + bias[j] : c[ci + j];
+                c[ci + j] = relu ? (z > 0 ? z : 0f) : z;
+            }
+        }
+    }
+
+    @Override
     public void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
         for (int p = 0; p < k; p++) {
             int bp = bOff + p * n;

@@ -1,6 +1,7 @@
 package cnnparity.nn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,8 +15,43 @@ final class VectorGemm implements Gemm.Kernel {
 
     @Override
     public void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+        nn(a, aOff, b, bOff, c, cOff, m, k, n, accumulate, null, false);
+    }
+
+    @Override
+    public void nnBias(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, float[] bias, boolean relu) {
+        nn(a, aOff, b, bOff, c, cOff, m, k, n, false, bias, relu);
+    }
+
+    /**
+     * The epilogue on finished rows of C, while they are still in L1: + bias (TF's BiasAdd after
+     * the product), then ReLU (z > 0 ? z : 0). A pass of its own rather than inside the register
+     * blocks, which would grow past what the JIT inlines and box the vectors.
+     */
+    private static void epilogue(float[] c, int c0, int rows, int n, float[] bias, boolean relu) {
+        int jv = n - n % L;
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int o = c0 + r * n;
+            for (int j = 0; j < jv; j += L) {
+                FloatVector x = FloatVector.fromArray(S, c, o + j);
+                if (bias != null) x = x.add(FloatVector.fromArray(S, bias, j));
+                if (relu) x = zero.blend(x, x.compare(VectorOperators.GT, 0f));
+                x.intoArray(c, o + j);
+            }
+            for (int j = jv; j < n; j++) {
+                float z = bias != null ? c[o + j] + bias[j] : c[o + j];
+                c[o + j] = relu ? (z > 0 ? z : 0f) : z;
+            }
+        }
+    }
+
+    private void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate,
+                    float[] bias, boolean relu) {
+        boolean epi = bias != null || relu;
         if (n < 2 * L && k >= 4 * L) {
             narrow(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+            if (epi) epilogue(c, cOff, m, n, bias, relu);
             return;
         }
         int jv4 = n - n % (4 * L);
@@ -65,6 +101,7 @@ final class VectorGemm implements Gemm.Kernel {
                 x31.intoArray(c, c0 + 3 * n + L);
             }
             if (jv < n) scalarBlock(a, aOff, b, bOff, c, cOff, i, i + 4, jv, n, k, n, accumulate);
+            if (epi) epilogue(c, cOff + i * n, 4, n, bias, relu);
         }
         for (; i < m; i++) { // leftover rows (121 output pixels per sample = 30 blocks of 4 + 1): one row of vectors
             int ai = aOff + i * k, ci = cOff + i * n;
@@ -86,6 +123,7 @@ final class VectorGemm implements Gemm.Kernel {
                 x1.intoArray(c, ci + j + L);
             }
             if (jv < n) scalarBlock(a, aOff, b, bOff, c, cOff, i, i + 1, jv, n, k, n, accumulate);
+            if (epi) epilogue(c, cOff + i * n, 1, n, bias, relu);
         }
     }
 

@@ -105,15 +105,8 @@ final class ConvKernels {
             for (int b0 = c0; b0 < c1; b0 += gs) {
                 int b1 = Math.min(c1, b0 + gs), rows = (b1 - b0) * p, zo = b0 * p * f;
                 im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
-                Gemm.nn(col, 0, k, 0, z, zo, rows, kd, f, false);
-                // bias, then ReLU, on rows the GEMM has just written (still in cache)
-                if (bias != null || relu) {
-                    for (int r = 0; r < rows; r++) {
-                        int o = zo + r * f;
-                        if (bias != null) for (int q = 0; q < f; q++) z[o + q] += bias[q];
-                        if (relu) for (int q = 0; q < f; q++) z[o + q] = z[o + q] > 0 ? z[o + q] : 0f;
-                    }
-                }
+                // bias, then ReLU, applied in the product's registers before its only store
+                Gemm.nnBias(col, 0, k, 0, z, zo, rows, kd, f, bias, relu);
             }
         });
     }

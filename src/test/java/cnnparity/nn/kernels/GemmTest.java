@@ -1,6 +1,7 @@
 package cnnparity.nn.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -61,6 +62,31 @@ class GemmTest {
                 kernel.tn(at, 0, b, 0, t, 0, m, k, n);
                 close(want.data, t, k, "C += A^T B");
             }));
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> fusedBiasAndReluEqualSeparatePasses() {
+        return Stream.of(SHAPES).flatMap(s -> {
+            int m = s[0], k = s[1], n = s[2];
+            return Stream.of(new VectorGemm(), new ScalarGemm()).flatMap(kernel -> Stream.of(false, true).map(relu ->
+                    DynamicTest.dynamicTest(kernel.getClass().getSimpleName() + " " + m + "x" + k + "x" + n + (relu ? " bias+relu" : " bias"), () -> {
+                        float[] a = random(m * k, 1), b = random(k * n, 2), bias = random(n, 7);
+                        float[] want = new float[m * n];
+                        kernel.nn(a, 0, b, 0, want, 0, m, k, n, false);
+                        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+                            float z = want[i * n + j] + bias[j];
+                            want[i * n + j] = relu ? (z > 0 ? z : 0f) : z;
+                        }
+                        float[] got = random(m * n, 3);
+                        kernel.nnBias(a, 0, b, 0, got, 0, m, k, n, bias, relu);
+                        assertArrayEquals(want, got, "bit for bit");
+                        float[] nob = new float[m * n];
+                        kernel.nnBias(a, 0, b, 0, nob, 0, m, k, n, null, relu);
+                        float[] plain = new float[m * n];
+                        kernel.nn(a, 0, b, 0, plain, 0, m, k, n, false);
+                        for (int i = 0; i < m * n; i++) assertEquals(relu ? (plain[i] > 0 ? plain[i] : 0f) : plain[i], nob[i], 0f, "no bias, element " + i);
+                    })));
         });
     }
 
