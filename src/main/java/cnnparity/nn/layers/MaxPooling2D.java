@@ -1,6 +1,7 @@
 package cnnparity.nn.layers;
 
 import cnnparity.nn.Tensor;
+import cnnparity.nn.kernels.MaxPool2x2;
 import cnnparity.nn.kernels.Parallel;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,7 +23,7 @@ public final class MaxPooling2D extends Pooling2D {
         super(c);
     }
 
-    /** The usual 2x2 window with stride 2 and no padding: a loop the JIT turns into vector max instructions. */
+    /** The usual 2x2 window with stride 2 and no padding: nn.kernels.MaxPool2x2, on vectors of channels. */
     private boolean plain2x2() {
         return pool[0] == 2 && pool[1] == 2 && strides[0] == 2 && strides[1] == 2 && padTop == 0 && padLeft == 0;
     }
@@ -41,17 +42,14 @@ public final class MaxPooling2D extends Pooling2D {
         // NaN stops its strict-greater scan); +0/-0 ties may differ in sign only, which no later
         // product or sum can tell apart.
         Parallel.forChunks((n + 15) / 16, chunk -> {
+            if (fast) {
+                MaxPool2x2.forward(xd, yd, chunk * 16, Math.min(n, chunk * 16 + 16), h, w, c, oh, ow);
+                return;
+            }
             for (int b = chunk * 16; b < Math.min(n, chunk * 16 + 16); b++) {
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
                         int yo = ((b * oh + i) * ow + j) * c;
-                        if (fast) {
-                            int x0 = ((b * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
-                            for (int ch = 0; ch < c; ch++) {
-                                yd[yo + ch] = Math.max(Math.max(xd[x0 + ch], xd[x1 + ch]), Math.max(xd[x2 + ch], xd[x3 + ch]));
-                            }
-                            continue;
-                        }
                         boolean first = true;
                         for (int a = 0; a < pool[0]; a++) {
                             int ih = i * strides[0] + a - padTop;
@@ -86,30 +84,15 @@ public final class MaxPooling2D extends Pooling2D {
         boolean fast = plain2x2();
         Parallel.forChunks((n + 15) / 16, chunk -> {
             int b0 = chunk * 16, b1 = Math.min(n, b0 + 16);
+            if (fast) {
+                MaxPool2x2.backward(xd, yd, g, d, b0, b1, h, w, c, oh, ow);
+                return;
+            }
             java.util.Arrays.fill(d, b0 * h * w * c, b1 * h * w * c, 0f);
             for (int b = b0; b < b1; b++) {
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
                         int yo = ((b * oh + i) * ow + j) * c;
-                        if (fast) {
-                            int x0 = ((b * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
-                            // without branches (which cell wins is data, a branch on it is mispredicted):
-                            // the gradient goes to the first cell equal to the maximum, zero to the others
-                            for (int ch = 0; ch < c; ch++) {
-                                float v = yd[yo + ch], gv = g[yo + ch];
-                                float a0 = xd[x0 + ch], a1 = xd[x1 + ch], a2 = xd[x2 + ch];
-                                boolean nan = v != v;
-                                boolean m0 = a0 == v | nan & a0 != a0;
-                                boolean m1 = !m0 & (a1 == v | nan & a1 != a1);
-                                boolean m2 = !m0 & !m1 & (a2 == v | nan & a2 != a2);
-                                boolean m3 = !m0 & !m1 & !m2;
-                                d[x0 + ch] = m0 ? gv : 0f;
-                                d[x1 + ch] = m1 ? gv : 0f;
-                                d[x2 + ch] = m2 ? gv : 0f;
-                                d[x3 + ch] = m3 ? gv : 0f;
-                            }
-                            continue;
-                        }
                         for (int ch = 0; ch < c; ch++) {
                             float v = yd[yo + ch];
                             boolean nan = v != v;

@@ -1,0 +1,89 @@
+package cnnparity.nn.kernels;
+
+/**
+ * MaxPooling2D's common case, a 2x2 window with stride 2 and no padding, on flat NHWC arrays:
+ * the Vector API version when the incubator module is present (as {@link Gemm} chooses), plain
+ * loops otherwise.
+ *
+ * <pre>
+ * x: (N, H, W, C) -> y: (N, H/2, W/2, C)   y = max of the window's four cells (NaN wins, Math.max)
+ * dx = dy at the first cell of the window equal to y (row-major), 0 elsewhere
+ * </pre>
+ * The first cell equal to the maximum is the one TensorFlow's CPU MaxPoolGrad keeps (its scan
+ * replaces only on a strictly greater value); finding it again from x and y saves storing an argmax.
+ */
+public final class MaxPool2x2 {
+    interface Kernel {
+        void forward(float[] x, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow);
+
+        void backward(float[] x, float[] y, float[] dy, float[] dx, int b0, int b1, int h, int w, int c, int oh, int ow);
+    }
+
+    private static final Kernel KERNEL = choose();
+
+    private MaxPool2x2() {
+    }
+
+    private static Kernel choose() {
+        if (Gemm.KERNEL.getClass().getSimpleName().equals("VectorGemm")) {
+            try {
+                return (Kernel) Class.forName("cnnparity.nn.kernels.VectorMaxPool2x2").getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // fall through to the portable loops
+            }
+        }
+        return new Scalar();
+    }
+
+    /** y for samples [b0, b1). */
+    public static void forward(float[] x, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
+        KERNEL.forward(x, y, b0, b1, h, w, c, oh, ow);
+    }
+
+    /** dx for samples [b0, b1), overwritten (cells outside every window, an odd last row or column, get 0). */
+    public static void backward(float[] x, float[] y, float[] dy, float[] dx, int b0, int b1, int h, int w, int c, int oh, int ow) {
+        if (h != 2 * oh || w != 2 * ow) java.util.Arrays.fill(dx, b0 * h * w * c, b1 * h * w * c, 0f);
+        KERNEL.backward(x, y, dy, dx, b0, b1, h, w, c, oh, ow);
+    }
+
+    static final class Scalar implements Kernel {
+        @Override
+        public void forward(float[] x, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
+            for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+                int yo = ((b * oh + i) * ow + j) * c;
+                int x0 = ((b * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+                forwardCells(x, y, x0, x1, x2, x3, yo, 0, c);
+            }
+        }
+
+        @Override
+        public void backward(float[] x, float[] y, float[] dy, float[] dx, int b0, int b1, int h, int w, int c, int oh, int ow) {
+            for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+                int yo = ((b * oh + i) * ow + j) * c;
+                int x0 = ((b * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+                backwardCells(x, y, dy, dx, x0, x1, x2, x3, yo, 0, c);
+            }
+        }
+    }
+
+    static void forwardCells(float[] x, float[] y, int x0, int x1, int x2, int x3, int yo, int from, int to) {
+        for (int ch = from; ch < to; ch++) y[yo + ch] = Math.max(Math.max(x[x0 + ch], x[x1 + ch]), Math.max(x[x2 + ch], x[x3 + ch]));
+    }
+
+    static void backwardCells(float[] x, float[] y, float[] dy, float[] dx, int x0, int x1, int x2, int x3, int yo, int from, int to) {
+        // without branches on the data (which cell wins is as good as random: a branch would be mispredicted)
+        for (int ch = from; ch < to; ch++) {
+            float v = y[yo + ch], g = dy[yo + ch];
+            float a0 = x[x0 + ch], a1 = x[x1 + ch], a2 = x[x2 + ch];
+            boolean nan = v != v;
+            boolean m0 = a0 == v | nan & a0 != a0;
+            boolean m1 = !m0 & (a1 == v | nan & a1 != a1);
+            boolean m2 = !m0 & !m1 & (a2 == v | nan & a2 != a2);
+            boolean m3 = !m0 & !m1 & !m2;
+            dx[x0 + ch] = m0 ? g : 0f;
+            dx[x1 + ch] = m1 ? g : 0f;
+            dx[x2 + ch] = m2 ? g : 0f;
+            dx[x3 + ch] = m3 ? g : 0f;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package cnnparity.nn.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The portable and the Vector API 2x2 max-pooling kernels agree bit for bit, ties, signed zeros
+ * and NaNs included (FastPathsTest checks the layer against TensorFlow's scan).
+ */
+class MaxPool2x2Test {
+    @TestFactory
+    Stream<DynamicTest> vectorAndPortableKernelsAgree() {
+        return IntStream.of(1, 3, 8, 16, 19, 32, 35, 64).mapToObj(c -> DynamicTest.dynamicTest(c + " channels", () -> {
+            int n = 2, h = 5, w = 6, oh = 2, ow = 3;
+            SplittableRandom r = new SplittableRandom(c);
+            float[] values = {0f, -0f, 1f, 1f, 2f, Float.NaN};
+            float[] x = new float[n * h * w * c], dy = new float[n * oh * ow * c];
+            for (int i = 0; i < x.length; i++) x[i] = values[r.nextInt(i % 7 == 0 ? values.length : values.length - 1)];
+            for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextDouble(-1, 1);
+            MaxPool2x2.Kernel scalar = new MaxPool2x2.Scalar(), vector = new VectorMaxPool2x2();
+            float[] y1 = new float[dy.length], y2 = new float[dy.length];
+            scalar.forward(x, y1, 0, n, h, w, c, oh, ow);
+            vector.forward(x, y2, 0, n, h, w, c, oh, ow);
+            assertArrayEquals(y1, y2, "forward");
+            float[] d1 = new float[x.length], d2 = new float[x.length];
+            scalar.backward(x, y1, dy, d1, 0, n, h, w, c, oh, ow);
+            vector.backward(x, y1, dy, d2, 0, n, h, w, c, oh, ow);
+            assertArrayEquals(d1, d2, "backward");
+        }));
+    }
+}
