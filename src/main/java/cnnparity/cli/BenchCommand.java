@@ -61,14 +61,30 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) idx[i] = i;
         var loss = Losses.get("categorical_crossentropy");
         Adam opt = new Adam(LearningRateSchedule.constant(1e-3), 0.9, 0.999, 1e-7, false);
-        // warm-up: until the JIT has compiled the hot loops (Vector API code runs far slower before
-        // C2 compiles it), at least 10 steps and 3 seconds; Keras's side warms up too (a first fit)
+        // warm-up until the JIT has settled: Vector API code runs many times slower until C2 has
+        // compiled it, and it recompiles as new paths appear (about 5 s here). Keras's side warms
+        // up too (a first fit traces its graph). Windows of 10 steps; settled when two windows in a
+        // row are no faster than the best so far, after at least 2 s (at most 30 s).
         long warm0 = System.nanoTime();
-        for (int s = 0; s < 10 || (System.nanoTime() - warm0 < 3_000_000_000L && s < 400); s++) {
-            int from = (s * batch) % Math.max(1, n - batch);
-            Backprop.run(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch), true, false);
-            opt.step(model.trainableParams());
+        long best = Long.MAX_VALUE;
+        int slower = 0, step = 0;
+        while (true) {
+            long w0 = System.nanoTime();
+            for (int i = 0; i < 10; i++, step++) {
+                int from = (step * batch) % Math.max(1, n - batch);
+                Backprop.run(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch), true, false);
+                opt.step(model.trainableParams());
+            }
+            long window = System.nanoTime() - w0, elapsed = System.nanoTime() - warm0;
+            if (window < best * 0.98) {
+                best = window;
+                slower = 0;
+            } else {
+                slower++;
+            }
+            if ((slower >= 2 && elapsed > 2_000_000_000L) || elapsed > 30_000_000_000L) break;
         }
+        warmupSeconds = (System.nanoTime() - warm0) / 1e9;
         long t0 = System.nanoTime();
         for (int from = 0; from + batch <= n; from += batch) {
             Backprop.run(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch), true, false);
@@ -96,6 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("model", preset).put("batch", batch).put("images", n);
         r.put("train_images_per_s", trainIps).put("infer_images_per_s", inferIps).put("latency_ms_batch1", lat[lat.length / 2]);
         r.put("peak_heap_mb", peak / 1048576.0);
+        r.put("warmup_seconds", warmupSeconds);
         System.out.println(r);
         if (perLayer) layerTimes(model, d.images(idx, 0, batch), d.oneHot(idx, 0, batch));
         if (json != null) cnnparity.train.AtomicFiles.write(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
@@ -146,6 +163,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Median forward and backward time per layer over 60 training steps (medians: the machine is noisy). */
+    private double warmupSeconds;
+
     static void layerTimes(Model model, Tensor x, Tensor y) {
         int reps = 60, layers = model.layers().size();
         long[][] fwd = new long[layers][reps], bwd = new long[layers][reps];
