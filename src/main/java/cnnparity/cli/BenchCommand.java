@@ -66,6 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
         // up too (a first fit traces its graph). Windows of 10 steps; settled when two windows in a
         // row are no faster than the best so far, after at least 2 s (at most 30 s).
         long warm0 = System.nanoTime();
+        cnnparity.nn.kernels.Gemm.useVectorNow(); // the steady state: the vector kernels, compiled during this warm-up
         long best = Long.MAX_VALUE;
         int slower = 0, step = 0;
         while (true) {
@@ -113,6 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("train_images_per_s", trainIps).put("infer_images_per_s", inferIps).put("latency_ms_batch1", lat[lat.length / 2]);
         r.put("peak_heap_mb", peak / 1048576.0);
         r.put("warmup_seconds", warmupSeconds);
+        r.put("kernel", cnnparity.nn.kernels.Gemm.kernelName());
         System.out.println(r);
         if (perLayer) layerTimes(model, d.images(idx, 0, batch), d.oneHot(idx, 0, batch));
         if (json != null) cnnparity.train.AtomicFiles.write(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
@@ -123,6 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
     int gemmBench() {
         int[][] shapes = {{128 * 121, 288, 64}, {128 * 676, 9, 32}, {128, 1600, 10}, {16 * 121, 288, 64}};
         String[] names = {"conv2d_1 forward (col x kernel)", "conv2d forward", "dense forward", "conv2d_1, one 16-sample chunk"};
+        cnnparity.nn.kernels.Gemm.useVectorNow();
         System.out.println("kernel: " + cnnparity.nn.kernels.Gemm.kernelName() + ", " + cnnparity.nn.kernels.Parallel.threads() + " threads available");
         for (int s = 0; s < shapes.length; s++) {
             int m = shapes[s][0], k = shapes[s][1], n = shapes[s][2];

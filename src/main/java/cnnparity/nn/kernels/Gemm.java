@@ -1,12 +1,24 @@
 package cnnparity.nn.kernels;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * Single-precision matrix products on flat row-major arrays, the hot path of Conv2D and Dense.
  *
- * <p>Uses the Vector API kernel ({@link VectorGemm}) when the incubator module
- * {@code jdk.incubator.vector} is present (the launcher and Surefire add it) and the portable loops
- * of {@link ScalarGemm} otherwise, saying so once on stderr. Both are exact float32
- * multiply-adds in a fixed order for a given shape, so results do not vary from run to run.
+ * <p>Two kernels compute the same bits (per element of C one fused multiply-add per term, p
+ * ascending, then + bias, then ReLU): {@link VectorGemm} on the Vector API when the incubator
+ * module {@code jdk.incubator.vector} is present (the launcher and Surefire add it), and the
+ * portable loops of {@link ScalarGemm} otherwise, said once on stderr.
+ *
+ * <p>Vector API code is many times slower than plain loops until C2 has compiled it (every vector
+ * is a heap object before that; about 5 s of a training run here), which a short job never
+ * recovers: {@code verify} of the convnet took 2.5 s on the vector kernel and 1.0 s on the portable
+ * one. So a run starts on the portable kernel and moves to the vector one once it has done 1 GFLOP
+ * of products (a training step of the MNIST convnet at batch 128 is about 2 GFLOP; {@code verify}
+ * stays below). Both kernels giving the same bits, the moment of the switch changes no result.
+ * (Warming the vector kernels up on a side thread instead was tried: C2 then compiled them for the
+ * warm-up's call profile, and the steady state ran 8-15% slower.) {@code -Dcnnparity.kernel=vector}
+ * or {@code =portable} pins one kernel.
  */
 public final class Gemm {
     interface Kernel {
@@ -20,32 +32,53 @@ public final class Gemm {
         void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n);
     }
 
-    static final Kernel KERNEL = choose();
+    static final Kernel PORTABLE = new ScalarGemm();
+    /** The Vector API kernel, or null when the module is absent or the portable kernel is pinned. */
+    static final Kernel VECTOR = loadVector();
+    private static final double SWITCH_AFTER_FLOPS = 1e9;
+    private static volatile Kernel active = VECTOR != null && "vector".equals(System.getProperty("cnnparity.kernel")) ? VECTOR : PORTABLE;
+    private static final LongAdder FLOPS = new LongAdder();
 
     private Gemm() {
     }
 
-    private static Kernel choose() {
-        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && !Boolean.getBoolean("cnnparity.scalar");
-        if (vector) {
+    private static Kernel loadVector() {
+        String pin = System.getProperty("cnnparity.kernel", Boolean.getBoolean("cnnparity.scalar") ? "portable" : "auto");
+        if (pin.equals("portable")) return null;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
                 return (Kernel) Class.forName("cnnparity.nn.kernels.VectorGemm").getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
-                vector = false;
+                // fall through to the notice
             }
         }
-        if (!Boolean.getBoolean("cnnparity.scalar")) {
-            System.err.println("cnn-parity: jdk.incubator.vector not available; using the portable kernels (run with --add-modules jdk.incubator.vector for full speed)");
-        }
-        return new ScalarGemm();
+        System.err.println("cnn-parity: jdk.incubator.vector not available; using the portable kernels (run with --add-modules jdk.incubator.vector for full speed)");
+        return null;
     }
 
+    /** The kernel calls go to now: VectorGemm once warmed up, ScalarGemm before (or for good without the module). */
     public static String kernelName() {
-        return KERNEL.getClass().getSimpleName();
+        return active.getClass().getSimpleName();
+    }
+
+    static boolean vectorActive() {
+        return active == VECTOR && VECTOR != null;
+    }
+
+    /** Moves to the vector kernel now (when present): for benchmarks of the steady state. */
+    public static void useVectorNow() {
+        if (VECTOR != null) active = VECTOR;
+    }
+
+    private static void count(long flops) {
+        if (VECTOR == null || active == VECTOR) return;
+        FLOPS.add(flops);
+        if (FLOPS.sum() >= SWITCH_AFTER_FLOPS) active = VECTOR;
     }
 
     public static void nn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
-        KERNEL.nn(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        count(2L * m * k * n);
+        active.nn(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
     }
 
     /**
@@ -54,11 +87,13 @@ public final class Gemm {
      * separate bias pass and ReLU pass).
      */
     public static void nnBias(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, float[] bias, boolean relu) {
-        KERNEL.nnBias(a, aOff, b, bOff, c, cOff, m, k, n, bias, relu);
+        count(2L * m * k * n);
+        active.nnBias(a, aOff, b, bOff, c, cOff, m, k, n, bias, relu);
     }
 
     public static void tn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
-        KERNEL.tn(a, aOff, b, bOff, c, cOff, m, k, n);
+        count(2L * m * k * n);
+        active.tn(a, aOff, b, bOff, c, cOff, m, k, n);
     }
 
     /** out[n, m] = in[m, n]^T. */

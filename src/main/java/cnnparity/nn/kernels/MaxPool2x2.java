@@ -2,8 +2,8 @@ package cnnparity.nn.kernels;
 
 /**
  * MaxPooling2D's common case, a 2x2 window with stride 2 and no padding, on flat NHWC arrays:
- * the Vector API version when the incubator module is present (as {@link Gemm} chooses), plain
- * loops otherwise.
+ * the Vector API version once {@link Gemm} has switched to its vector kernel, plain loops before
+ * that or without the incubator module (both give the same bits).
  *
  * <pre>
  * x: (N, H, W, C) -> y: (N, H/2, W/2, C)   y = max of the window's four cells (NaN wins, Math.max)
@@ -19,31 +19,35 @@ public final class MaxPool2x2 {
         void backward(float[] x, float[] y, float[] dy, float[] dx, int b0, int b1, int h, int w, int c, int oh, int ow);
     }
 
-    private static final Kernel KERNEL = choose();
+    private static final Kernel PORTABLE = new Scalar();
+    private static final Kernel VECTOR = Gemm.VECTOR != null ? vectorKernel() : null;
 
     private MaxPool2x2() {
     }
 
-    private static Kernel choose() {
-        if (Gemm.KERNEL.getClass().getSimpleName().equals("VectorGemm")) {
-            try {
-                return (Kernel) Class.forName("cnnparity.nn.kernels.VectorMaxPool2x2").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // fall through to the portable loops
-            }
+    /** The Vector API kernel, or null without the module. */
+    static Kernel vectorKernel() {
+        try {
+            return (Kernel) Class.forName("cnnparity.nn.kernels.VectorMaxPool2x2").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
         }
-        return new Scalar();
+    }
+
+    /** The same switch as Gemm's: the vector kernel once the JIT has compiled it (both give the same bits). */
+    private static Kernel kernel() {
+        return VECTOR != null && Gemm.vectorActive() ? VECTOR : PORTABLE;
     }
 
     /** y for samples [b0, b1). */
     public static void forward(float[] x, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
-        KERNEL.forward(x, y, b0, b1, h, w, c, oh, ow);
+        kernel().forward(x, y, b0, b1, h, w, c, oh, ow);
     }
 
     /** dx for samples [b0, b1), overwritten (cells outside every window, an odd last row or column, get 0). */
     public static void backward(float[] x, float[] y, float[] dy, float[] dx, int b0, int b1, int h, int w, int c, int oh, int ow) {
         if (h != 2 * oh || w != 2 * ow) java.util.Arrays.fill(dx, b0 * h * w * c, b1 * h * w * c, 0f);
-        KERNEL.backward(x, y, dy, dx, b0, b1, h, w, c, oh, ow);
+        kernel().backward(x, y, dy, dx, b0, b1, h, w, c, oh, ow);
     }
 
     static final class Scalar implements Kernel {

@@ -166,21 +166,39 @@ final class VectorGemm implements Gemm.Kernel {
         x30.intoArray(c, c0 + n3); x31.intoArray(c, c0 + n3 + L); x32.intoArray(c, c0 + n3 + 2 * L); x33.intoArray(c, c0 + n3 + 3 * L);
     }
 
-    /** Few output columns (a Dense(10) head): dot products along k against B transposed. */
+    /**
+     * Few output columns (a Dense(10) head): the n columns of a row of C in one or two vectors,
+     * the lanes past n computed and thrown away. Per element the same fma chain over ascending p
+     * as everywhere else (a dot product split over lanes would sum in another order); the last
+     * rows of B, where a full vector would read past the array, finish in scalar fma.
+     */
     private static void narrow(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
-        float[] bt = new float[n * k];
-        for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) bt[j * k + p] = b[bOff + p * n + j];
-        int kv = k - k % L;
+        int nv = (n + L - 1) / L; // 1 or 2 vectors
+        int pv = k; // rows of B where the vector load stays inside b
+        while (pv > 0 && bOff + (pv - 1) * n + nv * L > b.length) pv--;
+        float[] tmp = new float[2 * L];
         for (int i = 0; i < m; i++) {
-            int ai = aOff + i * k;
-            for (int j = 0; j < n; j++) {
-                FloatVector acc = FloatVector.zero(S);
-                int bj = j * k;
-                for (int p = 0; p < kv; p += L) acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, bt, bj + p), acc);
-                float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-                for (int p = kv; p < k; p++) s = Math.fma(a[ai + p], bt[bj + p], s);
-                c[cOff + i * n + j] = accumulate ? c[cOff + i * n + j] + s : s;
+            int ai = aOff + i * k, ci = cOff + i * n;
+            java.util.Arrays.fill(tmp, 0f);
+            if (accumulate) System.arraycopy(c, ci, tmp, 0, n);
+            FloatVector x0 = FloatVector.fromArray(S, tmp, 0), x1 = FloatVector.fromArray(S, tmp, L);
+            if (nv == 1) {
+                for (int p = 0; p < pv; p++) x0 = FloatVector.broadcast(S, a[ai + p]).fma(FloatVector.fromArray(S, b, bOff + p * n), x0);
+            } else {
+                for (int p = 0; p < pv; p++) {
+                    FloatVector v = FloatVector.broadcast(S, a[ai + p]);
+                    int bp = bOff + p * n;
+                    x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
+                    x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
+                }
             }
+            x0.intoArray(tmp, 0);
+            x1.intoArray(tmp, L);
+            for (int p = pv; p < k; p++) {
+                float av = a[ai + p];
+                for (int j = 0; j < n; j++) tmp[j] = Math.fma(av, b[bOff + p * n + j], tmp[j]);
+            }
+            System.arraycopy(tmp, 0, c, ci, n);
         }
     }
 

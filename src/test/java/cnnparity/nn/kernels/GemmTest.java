@@ -90,6 +90,38 @@ class GemmTest {
         });
     }
 
+    /**
+     * Gemm starts on the portable kernel and moves to the vector one once the JIT has compiled it;
+     * that is only sound if both give the same bits, so this checks them bit for bit.
+     */
+    @TestFactory
+    Stream<DynamicTest> vectorAndPortableKernelsGiveTheSameBits() {
+        return Stream.of(SHAPES).map(s -> DynamicTest.dynamicTest(s[0] + "x" + s[1] + "x" + s[2], () -> {
+            int m = s[0], k = s[1], n = s[2];
+            Gemm.Kernel v = new VectorGemm(), p = new ScalarGemm();
+            float[] a = random(m * k, 1), b = random(k * n, 2), bias = random(n, 3), c0 = random(m * n, 4);
+            float[] cv = c0.clone(), cp = c0.clone();
+            v.nn(a, 0, b, 0, cv, 0, m, k, n, false);
+            p.nn(a, 0, b, 0, cp, 0, m, k, n, false);
+            assertArrayEquals(cp, cv, "C = A B");
+            cv = c0.clone();
+            cp = c0.clone();
+            v.nn(a, 0, b, 0, cv, 0, m, k, n, true);
+            p.nn(a, 0, b, 0, cp, 0, m, k, n, true);
+            assertArrayEquals(cp, cv, "C += A B");
+            v.nnBias(a, 0, b, 0, cv, 0, m, k, n, bias, true);
+            p.nnBias(a, 0, b, 0, cp, 0, m, k, n, bias, true);
+            assertArrayEquals(cp, cv, "C = relu(A B + bias)");
+            float[] at = new float[k * m];
+            Gemm.transpose(a, m, k, at);
+            cv = c0.clone();
+            cp = c0.clone();
+            v.tn(at, 0, b, 0, cv, 0, m, k, n);
+            p.tn(at, 0, b, 0, cp, 0, m, k, n);
+            assertArrayEquals(cp, cv, "C += A^T B");
+        }));
+    }
+
     @TestFactory
     Stream<DynamicTest> offsetsAddressSubMatrices() {
         return Stream.of(new VectorGemm(), new ScalarGemm()).map(kernel -> DynamicTest.dynamicTest(kernel.getClass().getSimpleName(), () -> {
