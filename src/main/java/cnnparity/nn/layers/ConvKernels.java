@@ -1,5 +1,6 @@
 package cnnparity.nn.layers;
 
+import cnnparity.nn.kernels.BiasGrad;
 import cnnparity.nn.kernels.Gemm;
 import cnnparity.nn.kernels.Parallel;
 
@@ -152,16 +153,17 @@ final class ConvKernels {
                 int b1 = Math.min(c1, b0 + gs), rows = (b1 - b0) * p, zo = b0 * p * f;
                 float[] dz = dy;
                 int dzo = zo;
-                if (reluY != null) {
-                    for (int i = 0; i < rows * f; i++) masked[i] = reluY[zo + i] > 0 ? dy[zo + i] : 0f; // y > 0 exactly where z > 0
+                if (reluY != null) { // dz = dy where y > 0 (exactly where z > 0), and the bias gradient, in one pass
+                    BiasGrad.maskAndSum(reluY, dy, zo, masked, 0, rows, f, dbias != null ? db : null);
                     dz = masked;
                     dzo = 0;
+                } else if (dbias != null) {
+                    BiasGrad.maskAndSum(null, dy, zo, dy, zo, rows, f, db);
                 }
                 // the forward's im2col block, rebuilt here (cheaper than keeping the batch's in memory)
                 im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
                 // per element, one fma chain over the chunk's rows in ascending order, block after block
                 Gemm.tn(col, 0, dz, dzo, part, 0, kd, rows, f);
-                if (dbias != null) for (int r = 0; r < rows; r++) for (int q = 0; q < f; q++) db[q] += dz[dzo + r * f + q];
                 if (dx != null) { // null: the caller needs no input gradient (the model's first layer in training)
                     java.util.Arrays.fill(dx, b0 * h * w * c, b1 * h * w * c, 0f);
                     Gemm.nn(dz, dzo, kT, 0, dcol, 0, rows, f, kd, false);
