@@ -40,10 +40,23 @@ final class ConvKernels {
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++, r++) {
                     int ro = colOffset + r * kd;
+                    int iw0 = j * sw - padLeft;
+                    // the kw cells of a kernel row lie side by side in x when not dilated along w and
+                    // inside the image: one copy of kw*c values (96 for conv2d_1) instead of kw
+                    boolean span = dw == 1 && iw0 >= 0 && iw0 + kw <= w;
                     for (int a = 0; a < kh; a++) {
                         int ih = i * sh + a * dh - padTop;
+                        if (span && ih >= 0 && ih < h) {
+                            int xo = ((b * h + ih) * w + iw0) * c, co = ro + a * kw * c, len = kw * c;
+                            if (len < 16) {
+                                for (int t = 0; t < len; t++) col[co + t] = x[xo + t];
+                            } else {
+                                System.arraycopy(x, xo, col, co, len);
+                            }
+                            continue;
+                        }
                         for (int e = 0; e < kw; e++) {
-                            int iw = j * sw + e * dw - padLeft;
+                            int iw = iw0 + e * dw;
                             int co = ro + (a * kw + e) * c;
                             if (ih < 0 || ih >= h || iw < 0 || iw >= w) {
                                 for (int ch = 0; ch < c; ch++) col[co + ch] = 0f;
@@ -69,11 +82,18 @@ final class ConvKernels {
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++, r++) {
                     int ro = r * kd;
+                    int iw0 = j * sw - padLeft;
+                    boolean span = dw == 1 && iw0 >= 0 && iw0 + kw <= w; // as in im2colAt: one run of kw*c values
                     for (int a = 0; a < kh; a++) {
                         int ih = i * sh + a * dh - padTop;
                         if (ih < 0 || ih >= h) continue;
+                        if (span) {
+                            int xo = ((b * h + ih) * w + iw0) * c, co = ro + a * kw * c, len = kw * c;
+                            for (int t = 0; t < len; t++) dx[xo + t] += dcol[co + t];
+                            continue;
+                        }
                         for (int e = 0; e < kw; e++) {
-                            int iw = j * sw + e * dw - padLeft;
+                            int iw = iw0 + e * dw;
                             if (iw < 0 || iw >= w) continue;
                             int xo = ((b * h + ih) * w + iw) * c, co = ro + (a * kw + e) * c;
                             for (int ch = 0; ch < c; ch++) dx[xo + ch] += dcol[co + ch];
