@@ -96,6 +96,34 @@ public final class Gemm {
         active.tn(a, aOff, b, bOff, c, cOff, m, k, n);
     }
 
+    /**
+     * Whether {@link #convRows} will run now: on the vector kernel, for at least two vectors of
+     * output columns. Otherwise the caller builds the im2col matrix and calls {@link #nnBias},
+     * which gives the same bits.
+     */
+    public static boolean convRowsAvailable(int n) {
+        return vectorActive() && n >= 2 * VectorLanes.LANES;
+    }
+
+    /**
+     * Rows of a valid convolution without an im2col matrix: C[i, :] = relu(bias + sum_p
+     * x[base[i] + off[p]] * B[p, :]), B at offset 0. Only when {@link #convRowsAvailable}.
+     */
+    public static void convRows(float[] x, int[] base, int[] off, int m, int k, float[] b, float[] c, int cOff, int n, float[] bias, boolean relu) {
+        count(2L * m * k * n);
+        ((VectorGemm) VECTOR).convRows(x, base, off, m, k, b, c, cOff, n, bias, relu);
+    }
+
+    /**
+     * C[m, n] += A^T B for a valid convolution's weight gradient without an im2col matrix:
+     * {@code A[p, i] = x[base[p] + off[i]]}, B (k, n) at bOff, C at offset 0. Only when
+     * {@link #convRowsAvailable}; otherwise im2col and {@link #tn} give the same bits.
+     */
+    public static void convTn(float[] x, int[] base, int[] off, int m, int k, float[] b, int bOff, float[] c, int n) {
+        count(2L * m * k * n);
+        ((VectorGemm) VECTOR).convTn(x, base, off, m, k, b, bOff, c, n);
+    }
+
     /** out[n, m] = in[m, n]^T. */
     public static void transpose(float[] in, int m, int n, float[] out) {
         for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) out[j * m + i] = in[i * n + j];

@@ -274,6 +274,203 @@ final class VectorGemm implements Gemm.Kernel {
         }
     }
 
+    /**
+     * A valid convolution's rows without an im2col matrix ("implicit GEMM"): row i of A is read
+     * straight from the input, {@code A[i, p] = x[base[i] + off[p]]}; then C = A B, + bias, ReLU.
+     * The same fma chain per element as {@link #nn} on the im2col matrix, so the same bits.
+     * For n >= 2 vectors (Gemm.convRows checks).
+     */
+    void convRows(float[] x, int[] base, int[] off, int m, int k, float[] b, float[] c, int cOff, int n, float[] bias, boolean relu) {
+        int jv4 = n - n % (4 * L);
+        int jv = n - n % (2 * L);
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int r0 = base[i], r1 = base[i + 1], r2 = base[i + 2], r3 = base[i + 3];
+            for (int j = 0; j < jv4; j += 4 * L) convBlock4x4(x, r0, r1, r2, r3, off, k, b, n, c, cOff + i * n + j, j);
+            for (int j = jv4; j < jv; j += 2 * L) {
+                int c0 = cOff + i * n + j;
+                FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
+                x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = FloatVector.zero(S);
+                for (int p = 0; p < k; p++) {
+                    int bp = p * n + j, o = off[p];
+                    FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+                    FloatVector v = FloatVector.broadcast(S, x[r0 + o]);
+                    x00 = v.fma(b0, x00);
+                    x01 = v.fma(b1, x01);
+                    v = FloatVector.broadcast(S, x[r1 + o]);
+                    x10 = v.fma(b0, x10);
+                    x11 = v.fma(b1, x11);
+                    v = FloatVector.broadcast(S, x[r2 + o]);
+                    x20 = v.fma(b0, x20);
+                    x21 = v.fma(b1, x21);
+                    v = FloatVector.broadcast(S, x[r3 + o]);
+                    x30 = v.fma(b0, x30);
+                    x31 = v.fma(b1, x31);
+                }
+                x00.intoArray(c, c0);
+                x01.intoArray(c, c0 + L);
+                x10.intoArray(c, c0 + n);
+                x11.intoArray(c, c0 + n + L);
+                x20.intoArray(c, c0 + 2 * n);
+                x21.intoArray(c, c0 + 2 * n + L);
+                x30.intoArray(c, c0 + 3 * n);
+                x31.intoArray(c, c0 + 3 * n + L);
+            }
+            for (int r = i; r < i + 4; r++) convScalar(x, base[r], off, k, b, n, c, cOff + r * n, jv);
+            epilogue(c, cOff + i * n, 4, n, bias, relu);
+        }
+        for (; i < m; i++) {
+            int r0 = base[i], ci = cOff + i * n;
+            for (int j = 0; j < jv; j += 2 * L) {
+                FloatVector x0 = FloatVector.zero(S), x1 = FloatVector.zero(S);
+                for (int p = 0; p < k; p++) {
+                    int bp = p * n + j;
+                    FloatVector v = FloatVector.broadcast(S, x[r0 + off[p]]);
+                    x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
+                    x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
+                }
+                x0.intoArray(c, ci + j);
+                x1.intoArray(c, ci + j + L);
+            }
+            convScalar(x, r0, off, k, b, n, c, ci, jv);
+            epilogue(c, ci, 1, n, bias, relu);
+        }
+    }
+
+    /** Columns [j0, n) of one row of {@link #convRows}: zero, then one fma per p. */
+    private static void convScalar(float[] x, int r0, int[] off, int k, float[] b, int n, float[] c, int ci, int j0) {
+        if (j0 >= n) return;
+        java.util.Arrays.fill(c, ci + j0, ci + n, 0f);
+        for (int p = 0; p < k; p++) {
+            float av = x[r0 + off[p]];
+            int bp = p * n;
+            for (int j = j0; j < n; j++) c[ci + j] = Math.fma(av, b[bp + j], c[ci + j]);
+        }
+    }
+
+    private static void convBlock4x4(float[] x, int r0, int r1, int r2, int r3, int[] off, int k, float[] b, int n, float[] c, int c0, int j) {
+        int n2 = 2 * n, n3 = 3 * n;
+        FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
+        x00 = x01 = x02 = x03 = x10 = x11 = x12 = x13 = x20 = x21 = x22 = x23 = x30 = x31 = x32 = x33 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bp = p * n + j, o = off[p];
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L), b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, x[r0 + o]);
+            x00 = v.fma(b0, x00); x01 = v.fma(b1, x01); x02 = v.fma(b2, x02); x03 = v.fma(b3, x03);
+            v = FloatVector.broadcast(S, x[r1 + o]);
+            x10 = v.fma(b0, x10); x11 = v.fma(b1, x11); x12 = v.fma(b2, x12); x13 = v.fma(b3, x13);
+            v = FloatVector.broadcast(S, x[r2 + o]);
+            x20 = v.fma(b0, x20); x21 = v.fma(b1, x21); x22 = v.fma(b2, x22); x23 = v.fma(b3, x23);
+            v = FloatVector.broadcast(S, x[r3 + o]);
+            x30 = v.fma(b0, x30); x31 = v.fma(b1, x31); x32 = v.fma(b2, x32); x33 = v.fma(b3, x33);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L); x02.intoArray(c, c0 + 2 * L); x03.intoArray(c, c0 + 3 * L);
+        x10.intoArray(c, c0 + n); x11.intoArray(c, c0 + n + L); x12.intoArray(c, c0 + n + 2 * L); x13.intoArray(c, c0 + n + 3 * L);
+        x20.intoArray(c, c0 + n2); x21.intoArray(c, c0 + n2 + L); x22.intoArray(c, c0 + n2 + 2 * L); x23.intoArray(c, c0 + n2 + 3 * L);
+        x30.intoArray(c, c0 + n3); x31.intoArray(c, c0 + n3 + L); x32.intoArray(c, c0 + n3 + 2 * L); x33.intoArray(c, c0 + n3 + 3 * L);
+    }
+
+    /**
+     * The weight gradient of a valid convolution without an im2col matrix: C += A^T B with
+     * {@code A[p, i] = x[base[p] + off[i]]} (p: output pixel, i: kernel tap and channel). The same
+     * fma chain per element as {@link #tn} on the im2col matrix, so the same bits. n >= 2 vectors.
+     */
+    void convTn(float[] x, int[] base, int[] off, int m, int k, float[] b, int bOff, float[] c, int n) {
+        int jv4 = n - n % (4 * L);
+        int jv = n - n % (2 * L);
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int o0 = off[i], o1 = off[i + 1], o2 = off[i + 2], o3 = off[i + 3];
+            for (int j = 0; j < jv4; j += 4 * L) convTnBlock4x4(x, base, o0, o1, o2, o3, b, bOff + j, n, c, i * n + j, k);
+            for (int j = jv4; j < jv; j += 2 * L) {
+                int c0 = i * n + j;
+                FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+                FloatVector x10 = FloatVector.fromArray(S, c, c0 + n), x11 = FloatVector.fromArray(S, c, c0 + n + L);
+                FloatVector x20 = FloatVector.fromArray(S, c, c0 + 2 * n), x21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
+                FloatVector x30 = FloatVector.fromArray(S, c, c0 + 3 * n), x31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + p * n + j, r = base[p];
+                    FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+                    FloatVector v = FloatVector.broadcast(S, x[r + o0]);
+                    x00 = v.fma(b0, x00);
+                    x01 = v.fma(b1, x01);
+                    v = FloatVector.broadcast(S, x[r + o1]);
+                    x10 = v.fma(b0, x10);
+                    x11 = v.fma(b1, x11);
+                    v = FloatVector.broadcast(S, x[r + o2]);
+                    x20 = v.fma(b0, x20);
+                    x21 = v.fma(b1, x21);
+                    v = FloatVector.broadcast(S, x[r + o3]);
+                    x30 = v.fma(b0, x30);
+                    x31 = v.fma(b1, x31);
+                }
+                x00.intoArray(c, c0);
+                x01.intoArray(c, c0 + L);
+                x10.intoArray(c, c0 + n);
+                x11.intoArray(c, c0 + n + L);
+                x20.intoArray(c, c0 + 2 * n);
+                x21.intoArray(c, c0 + 2 * n + L);
+                x30.intoArray(c, c0 + 3 * n);
+                x31.intoArray(c, c0 + 3 * n + L);
+            }
+            for (int t = i; t < i + 4; t++) convTnScalar(x, base, off[t], b, bOff, c, t * n, jv, n, k);
+        }
+        for (; i < m; i++) {
+            int o = off[i], ci = i * n;
+            for (int j = 0; j < jv; j += 2 * L) {
+                FloatVector x0 = FloatVector.fromArray(S, c, ci + j), x1 = FloatVector.fromArray(S, c, ci + j + L);
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + p * n + j;
+                    FloatVector v = FloatVector.broadcast(S, x[base[p] + o]);
+                    x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
+                    x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
+                }
+                x0.intoArray(c, ci + j);
+                x1.intoArray(c, ci + j + L);
+            }
+            convTnScalar(x, base, o, b, bOff, c, ci, jv, n, k);
+        }
+    }
+
+    private static void convTnScalar(float[] x, int[] base, int o, float[] b, int bOff, float[] c, int ci, int j0, int n, int k) {
+        if (j0 >= n) return;
+        for (int p = 0; p < k; p++) {
+            float av = x[base[p] + o];
+            int bp = bOff + p * n;
+            for (int j = j0; j < n; j++) c[ci + j] = Math.fma(av, b[bp + j], c[ci + j]);
+        }
+    }
+
+    private static void convTnBlock4x4(float[] x, int[] base, int o0, int o1, int o2, int o3, float[] b, int b0, int n, float[] c, int c0, int k) {
+        int n2 = 2 * n, n3 = 3 * n;
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x02 = FloatVector.fromArray(S, c, c0 + 2 * L), x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c0 + n), x11 = FloatVector.fromArray(S, c, c0 + n + L);
+        FloatVector x12 = FloatVector.fromArray(S, c, c0 + n + 2 * L), x13 = FloatVector.fromArray(S, c, c0 + n + 3 * L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c0 + n2), x21 = FloatVector.fromArray(S, c, c0 + n2 + L);
+        FloatVector x22 = FloatVector.fromArray(S, c, c0 + n2 + 2 * L), x23 = FloatVector.fromArray(S, c, c0 + n2 + 3 * L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c0 + n3), x31 = FloatVector.fromArray(S, c, c0 + n3 + L);
+        FloatVector x32 = FloatVector.fromArray(S, c, c0 + n3 + 2 * L), x33 = FloatVector.fromArray(S, c, c0 + n3 + 3 * L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * n, r = base[p];
+            FloatVector b0v = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L), b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, x[r + o0]);
+            x00 = v.fma(b0v, x00); x01 = v.fma(b1, x01); x02 = v.fma(b2, x02); x03 = v.fma(b3, x03);
+            v = FloatVector.broadcast(S, x[r + o1]);
+            x10 = v.fma(b0v, x10); x11 = v.fma(b1, x11); x12 = v.fma(b2, x12); x13 = v.fma(b3, x13);
+            v = FloatVector.broadcast(S, x[r + o2]);
+            x20 = v.fma(b0v, x20); x21 = v.fma(b1, x21); x22 = v.fma(b2, x22); x23 = v.fma(b3, x23);
+            v = FloatVector.broadcast(S, x[r + o3]);
+            x30 = v.fma(b0v, x30); x31 = v.fma(b1, x31); x32 = v.fma(b2, x32); x33 = v.fma(b3, x33);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L); x02.intoArray(c, c0 + 2 * L); x03.intoArray(c, c0 + 3 * L);
+        x10.intoArray(c, c0 + n); x11.intoArray(c, c0 + n + L); x12.intoArray(c, c0 + n + 2 * L); x13.intoArray(c, c0 + n + 3 * L);
+        x20.intoArray(c, c0 + n2); x21.intoArray(c, c0 + n2 + L); x22.intoArray(c, c0 + n2 + 2 * L); x23.intoArray(c, c0 + n2 + 3 * L);
+        x30.intoArray(c, c0 + n3); x31.intoArray(c, c0 + n3 + L); x32.intoArray(c, c0 + n3 + 2 * L); x33.intoArray(c, c0 + n3 + 3 * L);
+    }
+
     /** C[4 rows, 4 vectors] += A[:, 4 columns]^T B[:, 4 vectors], p ascending: 4 loads and 4 broadcasts feed 16 FMAs. */
     private static void tnBlock4x4(float[] a, int a0, int m, float[] b, int b0, int n, float[] c, int c0, int k) {
         int n2 = 2 * n, n3 = 3 * n;
