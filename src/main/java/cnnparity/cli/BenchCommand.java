@@ -113,6 +113,8 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("model", preset).put("batch", batch).put("images", n);
         r.put("train_images_per_s", trainIps).put("infer_images_per_s", inferIps).put("latency_ms_batch1", lat[lat.length / 2]);
         r.put("peak_heap_mb", peak / 1048576.0);
+        double rss = peakRssMb();
+        if (rss > 0) r.put("peak_rss_mb", rss); // the figure Keras's side reports (resource.getrusage)
         r.put("warmup_seconds", warmupSeconds);
         r.put("kernel", cnnparity.nn.kernels.Gemm.kernelName());
         System.out.println(r);
@@ -126,6 +128,9 @@ public final class BenchCommand implements Callable<Integer> {
         int[][] shapes = {{128 * 121, 288, 64}, {128 * 676, 9, 32}, {128, 1600, 10}, {16 * 121, 288, 64}};
         String[] names = {"conv2d_1 forward (col x kernel)", "conv2d forward", "dense forward", "conv2d_1, one 16-sample chunk"};
         cnnparity.nn.kernels.Gemm.useVectorNow();
+        int threads = cnnparity.nn.kernels.Parallel.threads();
+        double peak1 = cnnparity.nn.kernels.Gemm.fmaCeilingGflops(1), peakAll = cnnparity.nn.kernels.Gemm.fmaCeilingGflops(threads);
+        System.out.printf("machine ceiling (register-only vector FMA loop): %.1f GFLOP/s on 1 thread, %.1f on %d%n", peak1, peakAll, threads);
         System.out.println("kernel: " + cnnparity.nn.kernels.Gemm.kernelName() + ", " + cnnparity.nn.kernels.Parallel.threads() + " threads available");
         for (int s = 0; s < shapes.length; s++) {
             int m = shapes[s][0], k = shapes[s][1], n = shapes[s][2];
@@ -147,7 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
                 });
             }
             double all = 2.0 * m * k * n * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
-            System.out.printf("%-34s M=%6d K=%5d N=%3d  %6.1f GFLOP/s on 1 thread, %6.1f on %d%n", names[s], m, k, n, one, all, chunks);
+            System.out.printf("%-34s M=%6d K=%5d N=%3d  %6.1f GFLOP/s on 1 thread (%3.0f%% of ceiling), %6.1f on %d (%3.0f%%)%n",
+                    names[s], m, k, n, one, 100 * one / peak1, all, chunks, 100 * all / peakAll);
         }
         return 0;
     }
@@ -167,6 +173,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Median forward and backward time per layer over 60 training steps (medians: the machine is noisy). */
     private double warmupSeconds;
+
+    /** The process's peak resident set (VmHWM in /proc/self/status), in MB; -1 where there is none (not Linux). */
+    static double peakRssMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        return -1;
+    }
 
     static void layerTimes(Model model, Tensor x, Tensor y) {
         int reps = 60, layers = model.layers().size();

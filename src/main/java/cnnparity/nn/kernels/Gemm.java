@@ -124,6 +124,34 @@ public final class Gemm {
         ((VectorGemm) VECTOR).convTn(x, base, off, m, k, b, bOff, c, n);
     }
 
+    /**
+     * GFLOP/s of a register-only fused multiply-add loop on {@code threads} threads at once: the
+     * ceiling the GEMM kernel is measured against. NaN without the vector kernel.
+     */
+    public static double fmaCeilingGflops(int threads) {
+        if (VECTOR == null) return Double.NaN;
+        long iters = 20_000_000L;
+        for (int warm = 0; warm < 3; warm++) VectorGemm.fmaCeiling(2_000_000L);
+        float[] sink = new float[threads];
+        Thread[] ts = new Thread[threads];
+        long t0 = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            final int id = t;
+            ts[t] = new Thread(() -> sink[id] = VectorGemm.fmaCeiling(iters));
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (Float.isNaN(sink[0])) System.out.print("");
+        return 2.0 * 12 * VectorLanes.LANES * iters * threads / seconds / 1e9;
+    }
+
     /** out[n, m] = in[m, n]^T. */
     public static void transpose(float[] in, int m, int n, float[] out) {
         for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) out[j * m + i] = in[i * n + j];

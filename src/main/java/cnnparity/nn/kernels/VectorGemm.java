@@ -471,6 +471,22 @@ final class VectorGemm implements Gemm.Kernel {
         x30.intoArray(c, c0 + n3); x31.intoArray(c, c0 + n3 + L); x32.intoArray(c, c0 + n3 + 2 * L); x33.intoArray(c, c0 + n3 + 3 * L);
     }
 
+    /**
+     * The machine's fused multiply-add ceiling as this JVM reaches it: 12 independent vector
+     * accumulators, no memory traffic, {@code iterations} rounds. Returns a value to keep the JIT
+     * from dropping the loop; the caller times it (2 * 12 * L flops per round).
+     */
+    static float fmaCeiling(long iterations) {
+        FloatVector a = FloatVector.broadcast(S, 0.999999f), b = FloatVector.broadcast(S, 1e-7f);
+        FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0, x8 = x0, x9 = x0, x10 = x0, x11 = x0;
+        for (long i = 0; i < iterations; i++) {
+            x0 = x0.fma(a, b); x1 = x1.fma(a, b); x2 = x2.fma(a, b); x3 = x3.fma(a, b);
+            x4 = x4.fma(a, b); x5 = x5.fma(a, b); x6 = x6.fma(a, b); x7 = x7.fma(a, b);
+            x8 = x8.fma(a, b); x9 = x9.fma(a, b); x10 = x10.fma(a, b); x11 = x11.fma(a, b);
+        }
+        return x0.add(x1).add(x2).add(x3).add(x4).add(x5).add(x6).add(x7).add(x8).add(x9).add(x10).add(x11).reduceLanes(VectorOperators.ADD);
+    }
+
     /** C[4 rows, 4 vectors] += A[:, 4 columns]^T B[:, 4 vectors], p ascending: 4 loads and 4 broadcasts feed 16 FMAs. */
     private static void tnBlock4x4(float[] a, int a0, int m, float[] b, int b0, int n, float[] c, int c0, int k) {
         int n2 = 2 * n, n3 = 3 * n;
