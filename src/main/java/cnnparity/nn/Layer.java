@@ -90,6 +90,17 @@ public abstract class Layer {
         this.needInputGradient = need;
     }
 
+    /**
+     * Inference through this layer and {@code next} at once, when the pair has a fused path
+     * (Conv2D followed by 2x2 MaxPooling2D: the conv output never goes out to memory); null
+     * otherwise. Must equal {@code next.forward(forward(x, false), false)} bit for bit. Only
+     * {@link Model#forward} with training off uses it: the parity harness reads every layer's
+     * output through {@link Model#forwardAll}, which never fuses.
+     */
+    public Tensor forwardInferenceFused(Layer next, Tensor x) {
+        return null;
+    }
+
     /** Seeds any randomness the layer uses in training (Dropout). */
     public void setSeed(long seed) {
     }

@@ -71,7 +71,18 @@ public final class Model {
 
     public Tensor forward(Tensor x, boolean training) {
         checkInput(x);
-        for (Layer layer : layers) x = layer.forward(x, training);
+        for (int i = 0; i < layers.size(); i++) {
+            if (!training && i + 1 < layers.size()) {
+                // inference: a layer pair with a fused path (Conv2D + 2x2 MaxPooling2D) runs as one
+                Tensor y = layers.get(i).forwardInferenceFused(layers.get(i + 1), x);
+                if (y != null) {
+                    x = y;
+                    i++;
+                    continue;
+                }
+            }
+            x = layers.get(i).forward(x, training);
+        }
         return x;
     }
 

@@ -117,6 +117,39 @@ class FastPathsTest {
         assertTrue(d.forward(Tensor.of(x, 1, size), false).data == x, "inference: identity");
     }
 
+    @TestFactory
+    Stream<DynamicTest> fusedInferenceEqualsLayerByLayer() {
+        // Model.forward at inference runs Conv2D + 2x2 MaxPooling2D as one pass; forwardAll never fuses
+        return Presets.NAMES.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            Model model = Presets.build(name);
+            cnnparity.train.Initializers.initialize(model, 7);
+            int[] in = model.inputShape();
+            int batch = 37; // not a multiple of the 16-sample chunks
+            SplittableRandom r = new SplittableRandom(11);
+            float[] xs = new float[batch * (int) Tensor.numel(in)];
+            for (int i = 0; i < xs.length; i++) xs[i] = (float) r.nextDouble();
+            Tensor x = Tensor.of(xs, Tensor.withBatch(batch, in));
+            java.util.List<Tensor> all = model.forwardAll(x, false);
+            float[] want = all.get(all.size() - 1).data.clone();
+            float[] got = model.forward(x, false).data;
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, name + ": fused inference differs from layer by layer");
+        }));
+    }
+
+    @Test
+    void fusedInferenceTakesTheFusedPathForTheConvnet() throws Exception {
+        Layer conv = layer("Conv2D", "{\"filters\":32,\"kernel_size\":3,\"activation\":\"relu\"}");
+        conv.build(new int[] {28, 28, 1});
+        Layer pool = layer("MaxPooling2D", "{\"pool_size\":2}");
+        Tensor x = Tensor.zeros(2, 28, 28, 1);
+        assertTrue(conv.forwardInferenceFused(pool, x) != null, "Conv2D(relu) + MaxPooling2D 2x2 fuse");
+        Layer same = layer("MaxPooling2D", "{\"pool_size\":2,\"padding\":\"same\"}");
+        assertTrue(conv.forwardInferenceFused(same, x) == null, "'same' pooling is not the fused case");
+        Layer tanh = layer("Conv2D", "{\"filters\":32,\"kernel_size\":3,\"activation\":\"tanh\"}");
+        tanh.build(new int[] {28, 28, 1});
+        assertTrue(tanh.forwardInferenceFused(pool, x) == null, "only ReLU or linear convolutions fuse");
+    }
+
     static long allocatedByAllThreads() {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long sum = 0;

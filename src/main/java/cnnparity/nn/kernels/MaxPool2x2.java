@@ -14,7 +14,8 @@ package cnnparity.nn.kernels;
  */
 public final class MaxPool2x2 {
     interface Kernel {
-        void forward(float[] x, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow);
+        /** x holds samples from {@code xB0} on (its sample b at b - xB0), y the whole batch. */
+        void forward(float[] x, int xB0, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow);
 
         void backward(float[] x, float[] y, float[] dy, float[] dx, int b0, int b1, int h, int w, int c, int oh, int ow);
     }
@@ -41,7 +42,12 @@ public final class MaxPool2x2 {
 
     /** y for samples [b0, b1). */
     public static void forward(float[] x, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
-        kernel().forward(x, y, b0, b1, h, w, c, oh, ow);
+        kernel().forward(x, 0, y, b0, b1, h, w, c, oh, ow);
+    }
+
+    /** As {@link #forward}, x holding only samples [b0, b1) from its start (a block still in cache). */
+    public static void forwardBlock(float[] xBlock, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
+        kernel().forward(xBlock, b0, y, b0, b1, h, w, c, oh, ow);
     }
 
     /** dx for samples [b0, b1), overwritten (cells outside every window, an odd last row or column, get 0). */
@@ -52,10 +58,10 @@ public final class MaxPool2x2 {
 
     static final class Scalar implements Kernel {
         @Override
-        public void forward(float[] x, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
+        public void forward(float[] x, int xB0, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
             for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
                 int yo = ((b * oh + i) * ow + j) * c;
-                int x0 = ((b * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+                int x0 = (((b - xB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
                 forwardCells(x, y, x0, x1, x2, x3, yo, 0, c);
             }
         }

@@ -11,11 +11,11 @@ final class VectorMaxPool2x2 implements MaxPool2x2.Kernel {
     private static final int L = S.length();
 
     @Override
-    public void forward(float[] x, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
+    public void forward(float[] x, int xB0, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
         int cv = c - c % L;
         for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
             int yo = ((b * oh + i) * ow + j) * c;
-            int x0 = ((b * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+            int x0 = (((b - xB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
             for (int ch = 0; ch < cv; ch += L) {
                 FloatVector m01 = FloatVector.fromArray(S, x, x0 + ch).max(FloatVector.fromArray(S, x, x1 + ch));
                 FloatVector m23 = FloatVector.fromArray(S, x, x2 + ch).max(FloatVector.fromArray(S, x, x3 + ch));

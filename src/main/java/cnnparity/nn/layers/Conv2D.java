@@ -136,6 +136,21 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         return y;
     }
 
+    @Override
+    public Tensor forwardInferenceFused(Layer next, Tensor x) {
+        // ReLU or linear conv, then 2x2/2 max pooling: pool each sample's output while it is in cache
+        if (!(next instanceof MaxPooling2D pool) || !(activation == Activations.RELU || activation.isLinear())) return null;
+        if (x.rank() != 4) return null;
+        int n = x.dim(0), c = x.dim(3);
+        Geometry gg = geometry(x.dim(1), x.dim(2));
+        if (gg.oh < 2 || gg.ow < 2 || !pool.isPlain2x2For(gg.oh, gg.ow)) return null;
+        Tensor y = pool.outputBuffer(n, gg.oh / 2, gg.ow / 2, filters);
+        ConvKernels.forwardPooled(x.data, n, gg.h, gg.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
+                strides[0], strides[1], dilation[0], dilation[1], gg.padTop, gg.padLeft, gg.oh, gg.ow,
+                useBias ? bias.value.data : null, activation == Activations.RELU, y.data);
+        return y;
+    }
+
     private final ConvKernels.Workspace workspace = new ConvKernels.Workspace();
     private Tensor dxBuf;
 

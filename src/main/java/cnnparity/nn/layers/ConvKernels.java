@@ -172,6 +172,38 @@ final class ConvKernels {
         });
     }
 
+    /**
+     * Inference through Conv2D and a following 2x2/2 MaxPooling2D at once: each sample's conv
+     * output is computed into a per-thread block and pooled while still in cache, into
+     * pooled (N, OH/2, OW/2, F); the full-size conv output is never written. Per element the same
+     * operations as {@link #forward} then the pooling, so the same bits.
+     */
+    static void forwardPooled(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
+                              int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
+                              float[] bias, boolean relu, float[] pooled) {
+        int kd = kh * kw * c, p = oh * ow;
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        boolean implicit = implicitGemm(h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, f);
+        int[] off = implicit ? fieldOffsets(w, c, kh, kw, dh, dw) : null;
+        Parallel.forChunks(chunks, ci -> {
+            int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
+            float[] zb = buffer(1, p * f);
+            float[] col = implicit ? null : buffer(0, p * kd);
+            int[] base = implicit ? (BASE.get().length >= p ? BASE.get() : grow(p)) : null;
+            for (int b = c0; b < c1; b++) {
+                if (implicit) {
+                    int r = 0;
+                    for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) base[r++] = ((b * h + i * sh) * w + j * sw) * c;
+                    Gemm.convRows(x, base, off, p, kd, k, zb, 0, f, bias, relu);
+                } else {
+                    im2colAt(x, b, b + 1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
+                    Gemm.nnBias(col, 0, k, 0, zb, 0, p, kd, f, bias, relu);
+                }
+                cnnparity.nn.kernels.MaxPool2x2.forwardBlock(zb, pooled, b, b + 1, oh, ow, f, oh / 2, ow / 2);
+            }
+        });
+    }
+
     /** What backward keeps between calls, so a training step allocates nothing once shapes settle. */
     static final class Workspace {
         float[] kT = new float[0];

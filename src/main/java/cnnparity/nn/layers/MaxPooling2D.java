@@ -23,6 +23,17 @@ public final class MaxPooling2D extends Pooling2D {
         super(c);
     }
 
+    /** Whether this layer pools (H, W, C) with the plain 2x2 window, stride 2, no padding. */
+    boolean isPlain2x2For(int h, int w) {
+        return pool[0] == 2 && pool[1] == 2 && strides[0] == 2 && strides[1] == 2 && !same && h >= 2 && w >= 2;
+    }
+
+    /** This layer's output buffer for (N, OH, OW, C), reused while the shape stays. */
+    Tensor outputBuffer(int n, int oh, int ow, int c) {
+        if (out == null || out.dim(0) != n || out.dim(1) != oh || out.dim(2) != ow || out.dim(3) != c) out = Tensor.zeros(n, oh, ow, c);
+        return out;
+    }
+
     /** The usual 2x2 window with stride 2 and no padding: nn.kernels.MaxPool2x2, on vectors of channels. */
     private boolean plain2x2() {
         return pool[0] == 2 && pool[1] == 2 && strides[0] == 2 && strides[1] == 2 && padTop == 0 && padLeft == 0;

@@ -24,8 +24,8 @@ class MaxPool2x2Test {
             for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextDouble(-1, 1);
             MaxPool2x2.Kernel scalar = new MaxPool2x2.Scalar(), vector = new VectorMaxPool2x2();
             float[] y1 = new float[dy.length], y2 = new float[dy.length];
-            scalar.forward(x, y1, 0, n, h, w, c, oh, ow);
-            vector.forward(x, y2, 0, n, h, w, c, oh, ow);
+            scalar.forward(x, 0, y1, 0, n, h, w, c, oh, ow);
+            vector.forward(x, 0, y2, 0, n, h, w, c, oh, ow);
             assertArrayEquals(y1, y2, "forward");
             float[] d1 = new float[x.length], d2 = new float[x.length];
             scalar.backward(x, y1, dy, d1, 0, n, h, w, c, oh, ow);
