@@ -73,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
             long w0 = System.nanoTime();
             for (int i = 0; i < 10; i++, step++) {
                 int from = (step * batch) % Math.max(1, n - batch);
-                Backprop.run(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch), true, false);
+                Backprop.step(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch));
                 opt.step(model.trainableParams());
             }
             long window = System.nanoTime() - w0, elapsed = System.nanoTime() - warm0;
@@ -88,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
         warmupSeconds = (System.nanoTime() - warm0) / 1e9;
         long t0 = System.nanoTime();
         for (int from = 0; from + batch <= n; from += batch) {
-            Backprop.run(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch), true, false);
+            Backprop.step(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch));
             opt.step(model.trainableParams());
         }
         double trainIps = (n / batch * batch) / ((System.nanoTime() - t0) / 1e9);

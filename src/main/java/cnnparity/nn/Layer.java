@@ -101,6 +101,21 @@ public abstract class Layer {
         return null;
     }
 
+    /**
+     * Training forward through this layer and {@code next} at once, when the pair has a fused
+     * path; null otherwise. The output must equal the layer-by-layer one bit for bit, and
+     * {@link #backwardTrainingFused} must then give the same gradients as {@code backward} of both.
+     * Only {@link Model#forwardTraining} uses it (the trainer's step); the parity harness does not.
+     */
+    public Tensor forwardTrainingFused(Layer next, Tensor x) {
+        return null;
+    }
+
+    /** Backward through the pair of the last {@link #forwardTrainingFused}, from d(loss)/d(output of next). */
+    public Tensor backwardTrainingFused(Tensor dy) {
+        throw new UnsupportedOperationException(name + " has no fused backward");
+    }
+
     /** Seeds any randomness the layer uses in training (Dropout). */
     public void setSeed(long seed) {
     }

@@ -86,6 +86,45 @@ public final class Model {
         return x;
     }
 
+    private boolean[] fusedWithNext = new boolean[0];
+
+    /**
+     * The trainer's forward (training mode): layer pairs with a fused path run as one
+     * ({@link Layer#forwardTrainingFused}); {@link #backwardTraining} must follow. Same outputs and
+     * gradients as {@link #forwardAll} and {@link #backward}, bit for bit, without the
+     * intermediate tensors of the fused pairs.
+     */
+    public Tensor forwardTraining(Tensor x) {
+        checkInput(x);
+        fusedWithNext = new boolean[layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            if (i + 1 < layers.size()) {
+                Tensor y = layers.get(i).forwardTrainingFused(layers.get(i + 1), x);
+                if (y != null) {
+                    fusedWithNext[i] = true;
+                    x = y;
+                    i++;
+                    continue;
+                }
+            }
+            x = layers.get(i).forward(x, true);
+        }
+        return x;
+    }
+
+    /** Back-propagates from d(loss)/d(output of layer {@code last}) down to the input, after {@link #forwardTraining}. */
+    public Tensor backwardTraining(Tensor dy, int last) {
+        for (int i = last; i >= 0; i--) {
+            if (i > 0 && fusedWithNext[i - 1]) {
+                dy = layers.get(i - 1).backwardTrainingFused(dy);
+                i--;
+            } else {
+                dy = layers.get(i).backward(dy);
+            }
+        }
+        return dy;
+    }
+
     /** Every layer's output, in order: what the parity harness compares. */
     public List<Tensor> forwardAll(Tensor x, boolean training) {
         checkInput(x);

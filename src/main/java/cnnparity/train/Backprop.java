@@ -67,6 +67,38 @@ public final class Backprop {
         return new Result(value, pred, outs, grads, logitsGrad, dy, fused);
     }
 
+    /** What a training step produced: the loss and the model's prediction (valid until the next step). */
+    public record Step(double loss, Tensor prediction) {
+    }
+
+    /**
+     * One training step's forward and backward, as {@link #run} computes it (same loss, same
+     * gradients, bit for bit), without keeping each layer's output and output gradient: layer
+     * pairs with a fused path (Conv2D + 2x2 MaxPooling2D) run as one, so their full-size
+     * intermediate tensors never go out to memory. The trainer's and the benchmark's step; the
+     * parity harness uses {@link #run}, which reports every layer.
+     */
+    public static Step step(Model model, Loss loss, Tensor x, Tensor y) {
+        List<Layer> layers = model.layers();
+        layers.get(0).setNeedInputGradient(false);
+        model.zeroGrad();
+        Tensor pred = model.forwardTraining(x);
+        SoftmaxOutput fusedLayer = fusedOutput(loss, layers.get(layers.size() - 1));
+        double value;
+        Tensor dy;
+        int last = layers.size() - 1;
+        if (fusedLayer != null) {
+            value = loss.valueFromLogits(fusedLayer.lastLogits(), y);
+            dy = fusedLayer.backwardFromLogits(loss.logitsGradient(pred, y));
+            last--;
+        } else {
+            value = loss.value(pred, y);
+            dy = loss.gradient(pred, y);
+        }
+        if (last >= 0) model.backwardTraining(dy, last);
+        return new Step(value, pred);
+    }
+
     /**
      * The model's last layer when Keras (TF backend, keras/src/backend/tensorflow/nn.py
      * {@code _get_logits}) computes this loss from that layer's logits: a softmax output with a

@@ -95,7 +95,7 @@ public final class Trainer {
             for (int s = 0; s < steps; s++) {
                 int from = s * config.batchSize(), to = Math.min(n, from + config.batchSize());
                 Tensor x = train.images(order, from, to), y = train.oneHot(order, from, to);
-                Backprop.Result r = Backprop.run(model, loss, x, y, true, false);
+                Backprop.Step r = Backprop.step(model, loss, x, y);
                 if (!Double.isFinite(r.loss())) {
                     out.println();
                     throw new DivergedException(String.format("loss became %s at epoch %d, step %d/%d: training stopped%s",

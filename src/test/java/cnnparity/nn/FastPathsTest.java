@@ -150,6 +150,41 @@ class FastPathsTest {
         assertTrue(tanh.forwardInferenceFused(pool, x) == null, "only ReLU or linear convolutions fuse");
     }
 
+    @TestFactory
+    Stream<DynamicTest> fusedTrainingStepEqualsLayerByLayer() {
+        // Backprop.step (the trainer's: Conv2D + 2x2 MaxPooling2D fused) against Backprop.run (every
+        // layer on its own, what the parity harness checks): same loss, prediction and gradients
+        return Presets.NAMES.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            Model a = Presets.build(name), b = Presets.build(name);
+            cnnparity.train.Initializers.initialize(a, 5);
+            cnnparity.train.Initializers.initialize(b, 5);
+            int[] in = a.inputShape();
+            int batch = 37;
+            SplittableRandom r = new SplittableRandom(13);
+            float[] xs = new float[batch * (int) Tensor.numel(in)];
+            for (int i = 0; i < xs.length; i++) xs[i] = (float) r.nextDouble();
+            int k = a.outputShape()[0];
+            float[] ys = new float[batch * k];
+            for (int i = 0; i < batch; i++) ys[i * k + r.nextInt(k)] = 1f;
+            Tensor x = Tensor.of(xs, Tensor.withBatch(batch, in)), y = Tensor.of(ys, batch, k);
+            var loss = Losses.get("categorical_crossentropy");
+            for (int step = 0; step < 2; step++) { // twice: buffers reused
+                Backprop.Result want = Backprop.run(a, loss, x, y, true, false);
+                Backprop.Step got = Backprop.step(b, loss, x, y);
+                assertEquals(want.loss(), got.loss(), 0.0, name + " loss");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(want.prediction().data, got.prediction().data, name + " prediction");
+                for (int p = 0; p < a.params().size(); p++) {
+                    Param pa = a.params().get(p), pb = b.params().get(p);
+                    if (pa.grad != null) {
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(pa.grad.data, pb.grad.data, name + " gradient of " + pa.name);
+                    } else { // non-trainable (BatchNormalization's moving statistics, updated by the training forward)
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(pa.value.data, pb.value.data, name + " " + pa.name);
+                    }
+                }
+            }
+        }));
+    }
+
     static long allocatedByAllThreads() {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long sum = 0;
@@ -173,10 +208,10 @@ class FastPathsTest {
         for (int i = 0; i < batch; i++) ys[i * 10 + r.nextInt(10)] = 1f;
         Tensor x = Tensor.of(xs, batch, 28, 28, 1), y = Tensor.of(ys, batch, 10);
         var loss = Losses.get("categorical_crossentropy");
-        for (int s = 0; s < 30; s++) Backprop.run(model, loss, x, y, true, false);
+        for (int s = 0; s < 30; s++) Backprop.step(model, loss, x, y);
         long before = allocatedByAllThreads();
         int steps = 5;
-        for (int s = 0; s < steps; s++) Backprop.run(model, loss, x, y, true, false);
+        for (int s = 0; s < steps; s++) Backprop.step(model, loss, x, y);
         long perStep = (allocatedByAllThreads() - before) / steps;
         System.out.printf("steady-state training step, batch %d: %,d bytes allocated%n", batch, perStep);
         assertTrue(perStep < 512 * 1024, "a training step allocated " + perStep + " bytes");

@@ -18,6 +18,16 @@ public final class MaxPool2x2 {
         void forward(float[] x, int xB0, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow);
 
         void backward(float[] x, float[] y, float[] dy, float[] dx, int b0, int b1, int h, int w, int c, int oh, int ow);
+
+        /** forward, and in codes (y's shape) the window cell 0..3 holding the first maximum (backward's choice). */
+        void forwardWinners(float[] x, int xB0, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow);
+
+        /**
+         * The gradient at the pooled layer's input for samples [b0, b1) into dx (holding samples from
+         * dxB0 on), from the winner codes: dy at the winning cell, 0 elsewhere; with {@code relu}, 0
+         * also where the maximum is not > 0 (the ReLU before the pooling was inactive there).
+         */
+        void unpool(float[] codes, float[] y, float[] dy, float[] dx, int dxB0, int b0, int b1, int h, int w, int c, int oh, int ow, boolean relu);
     }
 
     private static final Kernel PORTABLE = new Scalar();
@@ -56,7 +66,60 @@ public final class MaxPool2x2 {
         kernel().backward(x, y, dy, dx, b0, b1, h, w, c, oh, ow);
     }
 
+    /** Forward into y and the winner codes, x a block of samples [b0, b1) (see {@link Kernel#forwardWinners}). */
+    public static void forwardWinners(float[] xBlock, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow) {
+        kernel().forwardWinners(xBlock, b0, y, codes, b0, b1, h, w, c, oh, ow);
+    }
+
+    /** The input gradient of samples [b0, b1) into a block dx (see {@link Kernel#unpool}); cells outside every window get 0. */
+    public static void unpool(float[] codes, float[] y, float[] dy, float[] dxBlock, int b0, int b1, int h, int w, int c, int oh, int ow, boolean relu) {
+        if (h != 2 * oh || w != 2 * ow) java.util.Arrays.fill(dxBlock, 0, (b1 - b0) * h * w * c, 0f);
+        kernel().unpool(codes, y, dy, dxBlock, b0, b0, b1, h, w, c, oh, ow, relu);
+    }
+
+    static void winnerCells(float[] x, float[] y, float[] codes, int x0, int x1, int x2, int x3, int yo, int from, int to) {
+        for (int ch = from; ch < to; ch++) {
+            float a0 = x[x0 + ch], a1 = x[x1 + ch], a2 = x[x2 + ch], a3 = x[x3 + ch];
+            float v = Math.max(Math.max(a0, a1), Math.max(a2, a3));
+            boolean nan = v != v;
+            boolean m0 = a0 == v | nan & a0 != a0;
+            boolean m1 = !m0 & (a1 == v | nan & a1 != a1);
+            boolean m2 = !m0 & !m1 & (a2 == v | nan & a2 != a2);
+            y[yo + ch] = v;
+            codes[yo + ch] = m0 ? 0f : m1 ? 1f : m2 ? 2f : 3f;
+        }
+    }
+
+    static void unpoolCells(float[] codes, float[] y, float[] dy, float[] dx, int x0, int x1, int x2, int x3, int yo, int from, int to, boolean relu) {
+        for (int ch = from; ch < to; ch++) {
+            float g = dy[yo + ch], code = codes[yo + ch];
+            if (relu && !(y[yo + ch] > 0)) g = 0f;
+            dx[x0 + ch] = code == 0f ? g : 0f;
+            dx[x1 + ch] = code == 1f ? g : 0f;
+            dx[x2 + ch] = code == 2f ? g : 0f;
+            dx[x3 + ch] = code == 3f ? g : 0f;
+        }
+    }
+
     static final class Scalar implements Kernel {
+        @Override
+        public void forwardWinners(float[] x, int xB0, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow) {
+            for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+                int yo = ((b * oh + i) * ow + j) * c;
+                int x0 = (((b - xB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+                winnerCells(x, y, codes, x0, x1, x2, x3, yo, 0, c);
+            }
+        }
+
+        @Override
+        public void unpool(float[] codes, float[] y, float[] dy, float[] dx, int dxB0, int b0, int b1, int h, int w, int c, int oh, int ow, boolean relu) {
+            for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+                int yo = ((b * oh + i) * ow + j) * c;
+                int x0 = (((b - dxB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+                unpoolCells(codes, y, dy, dx, x0, x1, x2, x3, yo, 0, c, relu);
+            }
+        }
+
         @Override
         public void forward(float[] x, int xB0, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow) {
             for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {

@@ -120,6 +120,7 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         int n = x.dim(0), c = x.dim(3);
         g = geometry(x.dim(1), x.dim(2));
         this.x = x;
+        lastForwardFused = false;
         int[] shape = {n, g.oh, g.ow, filters};
         z = reuse(z, shape);
         // ReLU is applied in place inside the kernel (y = z): its backward needs only y > 0
@@ -138,17 +139,54 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
 
     @Override
     public Tensor forwardInferenceFused(Layer next, Tensor x) {
-        // ReLU or linear conv, then 2x2/2 max pooling: pool each sample's output while it is in cache
+        return forwardPooled(next, x, false);
+    }
+
+    @Override
+    public Tensor forwardTrainingFused(Layer next, Tensor x) {
+        return forwardPooled(next, x, true);
+    }
+
+    // the state of a fused training forward, for backwardTrainingFused
+    private Tensor pooledOut;
+    private float[] winners = new float[0];
+    private boolean lastForwardFused;
+
+    /** ReLU or linear conv, then 2x2/2 max pooling: each sample's output pooled while it is in cache. */
+    private Tensor forwardPooled(Layer next, Tensor x, boolean training) {
         if (!(next instanceof MaxPooling2D pool) || !(activation == Activations.RELU || activation.isLinear())) return null;
         if (x.rank() != 4) return null;
         int n = x.dim(0), c = x.dim(3);
         Geometry gg = geometry(x.dim(1), x.dim(2));
         if (gg.oh < 2 || gg.ow < 2 || !pool.isPlain2x2For(gg.oh, gg.ow)) return null;
         Tensor y = pool.outputBuffer(n, gg.oh / 2, gg.ow / 2, filters);
+        float[] codes = null;
+        if (training) {
+            if (winners.length != y.size()) winners = new float[y.size()];
+            codes = winners;
+            this.x = x;
+            this.g = gg;
+            this.pooledOut = y;
+            this.z = this.y = null; // the full-size output was never written: plain backward() cannot follow
+        }
+        lastForwardFused = training;
         ConvKernels.forwardPooled(x.data, n, gg.h, gg.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
                 strides[0], strides[1], dilation[0], dilation[1], gg.padTop, gg.padLeft, gg.oh, gg.ow,
-                useBias ? bias.value.data : null, activation == Activations.RELU, y.data);
+                useBias ? bias.value.data : null, activation == Activations.RELU, y.data, codes);
         return y;
+    }
+
+    @Override
+    public Tensor backwardTrainingFused(Tensor dPooled) {
+        if (!lastForwardFused) throw new IllegalStateException("layer '" + name + "': backwardTrainingFused without a fused training forward");
+        int n = x.dim(0), c = x.dim(3);
+        Tensor dx = null;
+        if (needInputGradient) dx = dxBuf = reuse(dxBuf, x.shape);
+        ConvKernels.backwardPooled(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
+                strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
+                dPooled.data, pooledOut.data, winners, activation == Activations.RELU,
+                dx == null ? null : dx.data, kernel.grad.data, useBias ? bias.grad.data : null, workspace);
+        return dx;
     }
 
     private final ConvKernels.Workspace workspace = new ConvKernels.Workspace();
@@ -177,6 +215,7 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
     }
 
     private Tensor backwardKernel(Tensor dz, Tensor reluY) {
+        if (lastForwardFused) throw new IllegalStateException("layer '" + name + "': the last forward was fused with the pooling; use backwardTrainingFused");
         int n = x.dim(0), c = x.dim(3);
         // dx is the layer's own buffer, reused while the batch shape stays: valid until the next backward
         Tensor dx = null;

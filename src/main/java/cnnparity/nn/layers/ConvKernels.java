@@ -173,14 +173,15 @@ final class ConvKernels {
     }
 
     /**
-     * Inference through Conv2D and a following 2x2/2 MaxPooling2D at once: each sample's conv
-     * output is computed into a per-thread block and pooled while still in cache, into
-     * pooled (N, OH/2, OW/2, F); the full-size conv output is never written. Per element the same
-     * operations as {@link #forward} then the pooling, so the same bits.
+     * Conv2D and a following 2x2/2 MaxPooling2D at once: each sample's conv output is computed
+     * into a per-thread block and pooled while still in cache, into pooled (N, OH/2, OW/2, F); the
+     * full-size conv output is never written. With {@code codes} (training), the winning cell of
+     * each window is kept for {@link #backwardPooled}. Per element the same operations as
+     * {@link #forward} then the pooling, so the same bits.
      */
     static void forwardPooled(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                               int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
-                              float[] bias, boolean relu, float[] pooled) {
+                              float[] bias, boolean relu, float[] pooled, float[] codes) {
         int kd = kh * kw * c, p = oh * ow;
         int chunks = (n + CHUNK - 1) / CHUNK;
         boolean implicit = implicitGemm(h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, f);
@@ -199,9 +200,64 @@ final class ConvKernels {
                     im2colAt(x, b, b + 1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
                     Gemm.nnBias(col, 0, k, 0, zb, 0, p, kd, f, bias, relu);
                 }
-                cnnparity.nn.kernels.MaxPool2x2.forwardBlock(zb, pooled, b, b + 1, oh, ow, f, oh / 2, ow / 2);
+                if (codes == null) {
+                    cnnparity.nn.kernels.MaxPool2x2.forwardBlock(zb, pooled, b, b + 1, oh, ow, f, oh / 2, ow / 2);
+                } else { // training: also which cell of each window won, for backward
+                    cnnparity.nn.kernels.MaxPool2x2.forwardWinners(zb, pooled, codes, b, b + 1, oh, ow, f, oh / 2, ow / 2);
+                }
             }
         });
+    }
+
+    /**
+     * Backward of {@link #forwardPooled} in training: from d(loss)/d(pooled), each sample's
+     * d(loss)/d(z) is rebuilt in a per-thread block from the winner codes (and the ReLU mask,
+     * pooled > 0), then the same weight, bias and input gradients as {@link #backward}, in the same
+     * order: the same bits as the layer-by-layer backward through MaxPooling2D and Conv2D.
+     */
+    static void backwardPooled(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
+                               int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
+                               float[] dPooled, float[] pooled, float[] codes, boolean relu,
+                               float[] dx, float[] dk, float[] dbias, Workspace ws) {
+        int kd = kh * kw * c, p = oh * ow;
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        ws.ensure(chunks, kd, f);
+        float[] kT = ws.kT;
+        Gemm.transpose(k, kd, f, kT);
+        boolean implicit = implicitGemm(h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, f);
+        int[] off = implicit ? fieldOffsets(w, c, kh, kw, dh, dw) : null;
+        Parallel.forChunks(chunks, ci -> {
+            int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
+            float[] part = ws.dkPart[ci], db = ws.dbPart[ci];
+            java.util.Arrays.fill(part, 0f);
+            java.util.Arrays.fill(db, 0f);
+            float[] dz = buffer(2, p * f);
+            float[] col = implicit ? null : buffer(0, p * kd);
+            float[] dcol = dx != null ? buffer(1, p * kd) : null;
+            int[] base = implicit ? (BASE.get().length >= p ? BASE.get() : grow(p)) : null;
+            for (int b = c0; b < c1; b++) {
+                cnnparity.nn.kernels.MaxPool2x2.unpool(codes, pooled, dPooled, dz, b, b + 1, oh, ow, f, oh / 2, ow / 2, relu);
+                if (dbias != null) BiasGrad.maskAndSum(null, dz, 0, dz, 0, p, f, db);
+                if (implicit) {
+                    int r = 0;
+                    for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) base[r++] = ((b * h + i * sh) * w + j * sw) * c;
+                    Gemm.convTn(x, base, off, kd, p, dz, 0, part, f);
+                } else {
+                    im2colAt(x, b, b + 1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
+                    Gemm.tn(col, 0, dz, 0, part, 0, kd, p, f);
+                }
+                if (dx != null) {
+                    java.util.Arrays.fill(dx, b * h * w * c, (b + 1) * h * w * c, 0f);
+                    Gemm.nn(dz, 0, kT, 0, dcol, 0, p, f, kd, false);
+                    col2im(dcol, b, b + 1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, dx);
+                }
+            }
+        });
+        for (int ci = 0; ci < chunks; ci++) {
+            float[] part = ws.dkPart[ci];
+            for (int i = 0; i < part.length; i++) dk[i] += part[i];
+            if (dbias != null) for (int q = 0; q < f; q++) dbias[q] += ws.dbPart[ci][q];
+        }
     }
 
     /** What backward keeps between calls, so a training step allocates nothing once shapes settle. */

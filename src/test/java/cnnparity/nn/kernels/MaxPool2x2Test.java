@@ -31,6 +31,25 @@ class MaxPool2x2Test {
             scalar.backward(x, y1, dy, d1, 0, n, h, w, c, oh, ow);
             vector.backward(x, y1, dy, d2, 0, n, h, w, c, oh, ow);
             assertArrayEquals(d1, d2, "backward");
+            // the fused training path: winner codes from forward, then the gradient rebuilt from them,
+            // equals the plain backward (and, with the ReLU mask, that gradient where y > 0)
+            for (MaxPool2x2.Kernel kernel : new MaxPool2x2.Kernel[] {scalar, vector}) {
+                String name = kernel.getClass().getSimpleName();
+                float[] y3 = new float[dy.length], codes = new float[dy.length], d3 = new float[x.length];
+                kernel.forwardWinners(x, 0, y3, codes, 0, n, h, w, c, oh, ow);
+                assertArrayEquals(y1, y3, name + " forwardWinners y");
+                kernel.unpool(codes, y3, dy, d3, 0, 0, n, h, w, c, oh, ow, false);
+                for (int i = 0; i < x.length; i++) {
+                    boolean inWindow = (i / c) % w < 2 * ow && (i / c / w) % h < 2 * oh;
+                    if (inWindow) org.junit.jupiter.api.Assertions.assertEquals(d1[i], d3[i], 0f, name + " unpool dx[" + i + "]");
+                }
+                float[] masked = new float[x.length];
+                kernel.unpool(codes, y3, dy, masked, 0, 0, n, h, w, c, oh, ow, true);
+                for (int i = 0; i < x.length; i++) {
+                    boolean inWindow = (i / c) % w < 2 * ow && (i / c / w) % h < 2 * oh;
+                    if (inWindow) org.junit.jupiter.api.Assertions.assertEquals(x[i] > 0 ? d1[i] : 0f, masked[i], 0f, name + " masked dx[" + i + "]");
+                }
+            }
         }));
     }
 }
