@@ -117,7 +117,11 @@ final class ConvKernels {
                         if (ih < 0 || ih >= h) continue;
                         if (span) {
                             int xo = ((b * h + ih) * w + iw0) * c, co = ro + a * kw * c, len = kw * c;
-                            for (int t = 0; t < len; t++) dx[xo + t] += dcol[co + t];
+                            if (len >= 16) {
+                                cnnparity.nn.kernels.Elementwise.addInto(dx, xo, dcol, co, len);
+                            } else {
+                                for (int t = 0; t < len; t++) dx[xo + t] += dcol[co + t];
+                            }
                             continue;
                         }
                         for (int e = 0; e < kw; e++) {

@@ -47,4 +47,21 @@ class BiasGradTest {
             }
         }));
     }
+
+    @TestFactory
+    Stream<DynamicTest> addIntoAddsElementWiseOnBothKernels() {
+        return IntStream.of(1, 15, 16, 96, 100).mapToObj(len -> DynamicTest.dynamicTest(len + " values", () -> {
+            SplittableRandom r = new SplittableRandom(len);
+            float[] dst = new float[len + 9], src = new float[len + 4];
+            for (int i = 0; i < dst.length; i++) dst[i] = (float) r.nextDouble(-1, 1);
+            for (int i = 0; i < src.length; i++) src[i] = (float) r.nextDouble(-1, 1);
+            float[] want = dst.clone();
+            for (int t = 0; t < len; t++) want[5 + t] = dst[5 + t] + src[3 + t];
+            for (Elementwise.Kernel k : new Elementwise.Kernel[] {Elementwise.portable(), new VectorElementwise()}) {
+                float[] got = dst.clone();
+                k.addInto(got, 5, src, 3, len);
+                assertArrayEquals(want, got, k.getClass().getSimpleName());
+            }
+        }));
+    }
 }
