@@ -167,7 +167,9 @@ final class VectorGemm implements Gemm.Kernel {
     }
 
     /**
-     * Few output columns (a Dense(10) head): the n columns of a row of C in one or two vectors,
+     * Few output columns (a Dense(10) head): the n columns of a row of C in one or two vectors, four
+     * rows at a time where one vector holds a row (independent fma chains; one chain alone waits on
+     * every fma),
      * the lanes past n computed and thrown away. Per element the same fma chain over ascending p
      * as everywhere else (a dot product split over lanes would sum in another order); the last
      * rows of B, where a full vector would read past the array, finish in scalar fma.
@@ -176,10 +178,40 @@ final class VectorGemm implements Gemm.Kernel {
         int nv = (n + L - 1) / L; // 1 or 2 vectors
         int pv = k; // rows of B where the vector load stays inside b
         while (pv > 0 && bOff + (pv - 1) * n + nv * L > b.length) pv--;
-        float[] tmp = new float[2 * L];
-        for (int i = 0; i < m; i++) {
+        float[] tmp = new float[8 * L];
+        int i = 0;
+        if (nv == 1) {
+            // four rows at once: four independent fma chains (one chain alone waits on each fma's latency)
+            for (; i + 4 <= m; i += 4) {
+                java.util.Arrays.fill(tmp, 0f);
+                if (accumulate) for (int t = 0; t < 4; t++) System.arraycopy(c, cOff + (i + t) * n, tmp, t * L, n);
+                FloatVector x0 = FloatVector.fromArray(S, tmp, 0), x1 = FloatVector.fromArray(S, tmp, L);
+                FloatVector x2 = FloatVector.fromArray(S, tmp, 2 * L), x3 = FloatVector.fromArray(S, tmp, 3 * L);
+                int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+                for (int p = 0; p < pv; p++) {
+                    FloatVector bv = FloatVector.fromArray(S, b, bOff + p * n);
+                    x0 = FloatVector.broadcast(S, a[a0 + p]).fma(bv, x0);
+                    x1 = FloatVector.broadcast(S, a[a1 + p]).fma(bv, x1);
+                    x2 = FloatVector.broadcast(S, a[a2 + p]).fma(bv, x2);
+                    x3 = FloatVector.broadcast(S, a[a3 + p]).fma(bv, x3);
+                }
+                x0.intoArray(tmp, 0);
+                x1.intoArray(tmp, L);
+                x2.intoArray(tmp, 2 * L);
+                x3.intoArray(tmp, 3 * L);
+                for (int t = 0; t < 4; t++) {
+                    int ai = aOff + (i + t) * k, to = t * L;
+                    for (int p = pv; p < k; p++) {
+                        float av = a[ai + p];
+                        for (int j = 0; j < n; j++) tmp[to + j] = Math.fma(av, b[bOff + p * n + j], tmp[to + j]);
+                    }
+                    System.arraycopy(tmp, to, c, cOff + (i + t) * n, n);
+                }
+            }
+        }
+        for (; i < m; i++) {
             int ai = aOff + i * k, ci = cOff + i * n;
-            java.util.Arrays.fill(tmp, 0f);
+            java.util.Arrays.fill(tmp, 0, 2 * L, 0f);
             if (accumulate) System.arraycopy(c, ci, tmp, 0, n);
             FloatVector x0 = FloatVector.fromArray(S, tmp, 0), x1 = FloatVector.fromArray(S, tmp, L);
             if (nv == 1) {
