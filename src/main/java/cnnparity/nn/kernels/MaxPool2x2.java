@@ -19,6 +19,13 @@ public final class MaxPool2x2 {
 
         void backward(float[] x, float[] y, float[] dy, float[] dx, int b0, int b1, int h, int w, int c, int oh, int ow);
 
+        /**
+         * Pooling of a conv output before its bias and ReLU: y = max over the window of
+         * relu(x + bias), computed as relu(max(x) + bias) (the same value: both are monotone), per
+         * cell only where a window holds a NaN. bias may be null.
+         */
+        void forwardBiasRelu(float[] x, int xB0, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow, float[] bias, boolean relu);
+
         /** forward, and in codes (y's shape) the window cell 0..3 holding the first maximum (backward's choice). */
         void forwardWinners(float[] x, int xB0, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow);
 
@@ -66,6 +73,35 @@ public final class MaxPool2x2 {
         kernel().backward(x, y, dy, dx, b0, b1, h, w, c, oh, ow);
     }
 
+    /** See {@link Kernel#forwardBiasRelu}; x a block of samples [b0, b1). */
+    public static void forwardBlockBiasRelu(float[] xBlock, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow, float[] bias, boolean relu) {
+        kernel().forwardBiasRelu(xBlock, b0, y, b0, b1, h, w, c, oh, ow, bias, relu);
+    }
+
+    /** The layer-by-layer value: each cell through + bias and ReLU (as the GEMM epilogue), then Math.max. */
+    static float biasReluMax(float a0, float a1, float a2, float a3, float[] bias, int ch, boolean relu) {
+        if (bias != null) { // no bias: nothing added (adding 0 would turn -0 into +0)
+            float b = bias[ch];
+            a0 = a0 + b;
+            a1 = a1 + b;
+            a2 = a2 + b;
+            a3 = a3 + b;
+        }
+        if (relu) {
+            a0 = a0 > 0 ? a0 : 0f;
+            a1 = a1 > 0 ? a1 : 0f;
+            a2 = a2 > 0 ? a2 : 0f;
+            a3 = a3 > 0 ? a3 : 0f;
+        }
+        return Math.max(Math.max(a0, a1), Math.max(a2, a3));
+    }
+
+    static void biasReluCells(float[] x, float[] y, int x0, int x1, int x2, int x3, int yo, int from, int to, float[] bias, boolean relu) {
+        for (int ch = from; ch < to; ch++) {
+            y[yo + ch] = biasReluMax(x[x0 + ch], x[x1 + ch], x[x2 + ch], x[x3 + ch], bias, ch, relu);
+        }
+    }
+
     /** Forward into y and the winner codes, x a block of samples [b0, b1) (see {@link Kernel#forwardWinners}). */
     public static void forwardWinners(float[] xBlock, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow) {
         kernel().forwardWinners(xBlock, b0, y, codes, b0, b1, h, w, c, oh, ow);
@@ -102,6 +138,15 @@ public final class MaxPool2x2 {
     }
 
     static final class Scalar implements Kernel {
+        @Override
+        public void forwardBiasRelu(float[] x, int xB0, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow, float[] bias, boolean relu) {
+            for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+                int yo = ((b * oh + i) * ow + j) * c;
+                int x0 = (((b - xB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+                biasReluCells(x, y, x0, x1, x2, x3, yo, 0, c, bias, relu);
+            }
+        }
+
         @Override
         public void forwardWinners(float[] x, int xB0, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow) {
             for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {

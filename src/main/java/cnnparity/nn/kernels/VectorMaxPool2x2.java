@@ -93,4 +93,26 @@ final class VectorMaxPool2x2 implements MaxPool2x2.Kernel {
             if (cv < c) MaxPool2x2.unpoolCells(codes, y, dy, dx, x0, x1, x2, x3, yo, cv, c, relu);
         }
     }
+
+    @Override
+    public void forwardBiasRelu(float[] x, int xB0, float[] y, int b0, int b1, int h, int w, int c, int oh, int ow, float[] bias, boolean relu) {
+        int cv = c - c % L;
+        FloatVector zero = FloatVector.zero(S);
+        for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+            int yo = ((b * oh + i) * ow + j) * c;
+            int x0 = (((b - xB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+            for (int ch = 0; ch < cv; ch += L) {
+                FloatVector v = FloatVector.fromArray(S, x, x0 + ch).max(FloatVector.fromArray(S, x, x1 + ch))
+                        .max(FloatVector.fromArray(S, x, x2 + ch).max(FloatVector.fromArray(S, x, x3 + ch)));
+                if (v.test(VectorOperators.IS_NAN).anyTrue()) { // a NaN in a window: the exact per-cell order
+                    MaxPool2x2.biasReluCells(x, y, x0, x1, x2, x3, yo, ch, ch + L, bias, relu);
+                    continue;
+                }
+                if (bias != null) v = v.add(FloatVector.fromArray(S, bias, ch));
+                if (relu) v = zero.blend(v, v.compare(VectorOperators.GT, 0f));
+                v.intoArray(y, yo + ch);
+            }
+            if (cv < c) MaxPool2x2.biasReluCells(x, y, x0, x1, x2, x3, yo, cv, c, bias, relu);
+        }
+    }
 }

@@ -196,16 +196,20 @@ final class ConvKernels {
             float[] col = implicit ? null : buffer(0, p * kd);
             int[] base = implicit ? (BASE.get().length >= p ? BASE.get() : grow(p)) : null;
             for (int b = c0; b < c1; b++) {
+                // inference: the product only; bias and ReLU go on the pooled values (4x fewer), which
+                // gives the same numbers since both are monotone (MaxPool2x2.forwardBiasRelu)
+                float[] epiBias = codes == null ? null : bias;
+                boolean epiRelu = codes != null && relu;
                 if (implicit) {
                     int r = 0;
                     for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) base[r++] = ((b * h + i * sh) * w + j * sw) * c;
-                    Gemm.convRows(x, base, off, p, kd, k, zb, 0, f, bias, relu);
+                    Gemm.convRows(x, base, off, p, kd, k, zb, 0, f, epiBias, epiRelu);
                 } else {
                     im2colAt(x, b, b + 1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
-                    Gemm.nnBias(col, 0, k, 0, zb, 0, p, kd, f, bias, relu);
+                    Gemm.nnBias(col, 0, k, 0, zb, 0, p, kd, f, epiBias, epiRelu);
                 }
                 if (codes == null) {
-                    cnnparity.nn.kernels.MaxPool2x2.forwardBlock(zb, pooled, b, b + 1, oh, ow, f, oh / 2, ow / 2);
+                    cnnparity.nn.kernels.MaxPool2x2.forwardBlockBiasRelu(zb, pooled, b, b + 1, oh, ow, f, oh / 2, ow / 2, bias, relu);
                 } else { // training: also which cell of each window won, for backward
                     cnnparity.nn.kernels.MaxPool2x2.forwardWinners(zb, pooled, codes, b, b + 1, oh, ow, f, oh / 2, ow / 2);
                 }

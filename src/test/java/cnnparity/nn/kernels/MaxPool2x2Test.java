@@ -31,6 +31,29 @@ class MaxPool2x2Test {
             scalar.backward(x, y1, dy, d1, 0, n, h, w, c, oh, ow);
             vector.backward(x, y1, dy, d2, 0, n, h, w, c, oh, ow);
             assertArrayEquals(d1, d2, "backward");
+            // the fused inference path: pooling before bias and ReLU equals bias and ReLU before pooling
+            float[] bias = new float[c];
+            for (int q = 0; q < c; q++) bias[q] = values[r.nextInt(values.length - 1)] - 0.5f; // ties after the add too
+            for (boolean relu : new boolean[] {false, true}) {
+                for (float[] bb : new float[][] {null, bias}) {
+                    float[] want = new float[dy.length];
+                    for (int b = 0; b < n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) for (int q = 0; q < c; q++) {
+                        float best = 0;
+                        for (int t = 0; t < 4; t++) {
+                            float z = x[((b * h + 2 * i + t / 2) * w + 2 * j + t % 2) * c + q];
+                            if (bb != null) z = z + bb[q];
+                            if (relu) z = z > 0 ? z : 0f;
+                            best = t == 0 ? z : Math.max(best, z);
+                        }
+                        want[((b * oh + i) * ow + j) * c + q] = best;
+                    }
+                    for (MaxPool2x2.Kernel kernel : new MaxPool2x2.Kernel[] {scalar, vector}) {
+                        float[] got = new float[dy.length];
+                        kernel.forwardBiasRelu(x, 0, got, 0, n, h, w, c, oh, ow, bb, relu);
+                        assertArrayEquals(want, got, kernel.getClass().getSimpleName() + " forwardBiasRelu bias=" + (bb != null) + " relu=" + relu);
+                    }
+                }
+            }
             // the fused training path: winner codes from forward, then the gradient rebuilt from them,
             // equals the plain backward (and, with the ReLU mask, that gradient where y > 0)
             for (MaxPool2x2.Kernel kernel : new MaxPool2x2.Kernel[] {scalar, vector}) {
