@@ -349,7 +349,7 @@ final class VectorGemm implements Gemm.Kernel {
                 x31.intoArray(c, c0 + 3 * n + L);
             }
             for (int r = i; r < i + 4; r++) convScalar(x, base[r], off, k, b, n, c, cOff + r * n, jv);
-            epilogue(c, cOff + i * n, 4, n, bias, relu);
+            if (bias != null || relu) epilogue(c, cOff + i * n, 4, n, bias, relu);
         }
         for (; i < m; i++) {
             int r0 = base[i], ci = cOff + i * n;
@@ -365,7 +365,7 @@ final class VectorGemm implements Gemm.Kernel {
                 x1.intoArray(c, ci + j + L);
             }
             convScalar(x, r0, off, k, b, n, c, ci, jv);
-            epilogue(c, ci, 1, n, bias, relu);
+            if (bias != null || relu) epilogue(c, ci, 1, n, bias, relu);
         }
     }
 
