@@ -145,33 +145,80 @@ final class ConvKernels {
         return Math.max(1, Math.min(CHUNK, (32 * 1024) / Math.max(1, p * kd)));
     }
 
+    /**
+     * One call's geometry, and what follows from it: whether the products read x directly
+     * ({@link #implicitGemm}, through the offset table {@code off}) or an im2col block. The
+     * per-group steps that forward, backward and their pooled variants share live here.
+     */
+    private record Plan(float[] x, int h, int w, int c, int kh, int kw, int f, int sh, int sw, int dh, int dw,
+                        int padTop, int padLeft, int oh, int ow, int kd, int p, boolean implicit, int[] off) {
+        static Plan of(float[] x, int h, int w, int c, int kh, int kw, int f, int sh, int sw, int dh, int dw,
+                       int padTop, int padLeft, int oh, int ow) {
+            boolean implicit = implicitGemm(h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, f);
+            return new Plan(x, h, w, c, kh, kw, f, sh, sw, dh, dw, padTop, padLeft, oh, ow, kh * kw * c, oh * ow, implicit,
+                    implicit ? fieldOffsets(w, c, kh, kw, dh, dw) : null);
+        }
+
+        /** The x offset of each output pixel's receptive field, samples [b0, b1), in this thread's table. */
+        int[] origins(int b0, int b1) {
+            int rows = (b1 - b0) * p;
+            int[] base = BASE.get().length >= rows ? BASE.get() : grow(rows);
+            int r = 0;
+            for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) base[r++] = ((b * h + i * sh) * w + j * sw) * c;
+            return base;
+        }
+
+        /** This thread's im2col block of samples [b0, b1). */
+        float[] im2col(int b0, int b1) {
+            float[] col = buffer(0, (b1 - b0) * p * kd);
+            im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
+            return col;
+        }
+
+        /** z rows of samples [b0, b1), at zo: the fields times the kernel, + bias, then ReLU. */
+        void product(int b0, int b1, float[] k, float[] z, int zo, float[] bias, boolean relu) {
+            int rows = (b1 - b0) * p;
+            if (implicit) {
+                Gemm.convRows(x, origins(b0, b1), off, rows, kd, k, z, zo, f, bias, relu);
+            } else { // bias, then ReLU, applied to each finished band of the product while it is in L1
+                Gemm.nnBias(im2col(b0, b1), 0, k, 0, z, zo, rows, kd, f, bias, relu);
+            }
+        }
+
+        /**
+         * part (KH*KW*C, F) += fields^T dz for samples [b0, b1): per element one fma chain over the
+         * rows in ascending order, block after block.
+         */
+        void weightGrad(int b0, int b1, float[] dz, int dzo, float[] part) {
+            int rows = (b1 - b0) * p;
+            if (implicit) {
+                Gemm.convTn(x, origins(b0, b1), off, kd, rows, dz, dzo, part, f);
+            } else { // the forward's im2col block, rebuilt (cheaper than keeping the batch's in memory)
+                Gemm.tn(im2col(b0, b1), 0, dz, dzo, part, 0, kd, rows, f);
+            }
+        }
+
+        /** dx of samples [b0, b1) = col2im(dz kernel^T), overwritten. */
+        void inputGrad(int b0, int b1, float[] dz, int dzo, float[] kT, float[] dx) {
+            int rows = (b1 - b0) * p;
+            float[] dcol = buffer(1, rows * kd);
+            java.util.Arrays.fill(dx, b0 * h * w * c, b1 * h * w * c, 0f);
+            Gemm.nn(dz, dzo, kT, 0, dcol, 0, rows, f, kd, false);
+            col2im(dcol, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, dx);
+        }
+    }
+
     /** z (N, OH, OW, F) = conv(x (N, H, W, C), k (KH, KW, C, F)) + bias, then ReLU in place when {@code relu}. */
     static void forward(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                         int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
                         float[] bias, float[] z, boolean relu) {
-        int kd = kh * kw * c, p = oh * ow;
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        int gs = group(p, kd);
-        boolean implicit = implicitGemm(h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, f);
-        int[] off = implicit ? fieldOffsets(w, c, kh, kw, dh, dw) : null;
-        Parallel.forChunks(chunks, ci -> {
+        Plan plan = Plan.of(x, h, w, c, kh, kw, f, sh, sw, dh, dw, padTop, padLeft, oh, ow);
+        int p = plan.p, gs = group(p, plan.kd);
+        Parallel.forChunks((n + CHUNK - 1) / CHUNK, ci -> {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
-            if (implicit) {
-                int[] base = BASE.get().length >= gs * p ? BASE.get() : grow(gs * p);
-                for (int b0 = c0; b0 < c1; b0 += gs) {
-                    int b1 = Math.min(c1, b0 + gs), rows = (b1 - b0) * p;
-                    int r = 0;
-                    for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) base[r++] = ((b * h + i * sh) * w + j * sw) * c;
-                    Gemm.convRows(x, base, off, rows, kd, k, z, b0 * p * f, f, bias, relu);
-                }
-                return;
-            }
-            float[] col = buffer(0, gs * p * kd);
             for (int b0 = c0; b0 < c1; b0 += gs) {
-                int b1 = Math.min(c1, b0 + gs), rows = (b1 - b0) * p, zo = b0 * p * f;
-                im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
-                // bias, then ReLU, applied in the product's registers before its only store
-                Gemm.nnBias(col, 0, k, 0, z, zo, rows, kd, f, bias, relu);
+                int b1 = Math.min(c1, b0 + gs);
+                plan.product(b0, b1, k, z, b0 * p * f, bias, relu);
             }
         });
     }
@@ -186,28 +233,16 @@ final class ConvKernels {
     static void forwardPooled(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                               int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
                               float[] bias, boolean relu, float[] pooled, float[] codes) {
-        int kd = kh * kw * c, p = oh * ow;
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        boolean implicit = implicitGemm(h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, f);
-        int[] off = implicit ? fieldOffsets(w, c, kh, kw, dh, dw) : null;
-        Parallel.forChunks(chunks, ci -> {
+        Plan plan = Plan.of(x, h, w, c, kh, kw, f, sh, sw, dh, dw, padTop, padLeft, oh, ow);
+        // inference: the product only; bias and ReLU go on the pooled values (4x fewer), which gives
+        // the same numbers since both are monotone (MaxPool2x2.forwardBiasRelu)
+        float[] epiBias = codes == null ? null : bias;
+        boolean epiRelu = codes != null && relu;
+        Parallel.forChunks((n + CHUNK - 1) / CHUNK, ci -> {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
-            float[] zb = buffer(1, p * f);
-            float[] col = implicit ? null : buffer(0, p * kd);
-            int[] base = implicit ? (BASE.get().length >= p ? BASE.get() : grow(p)) : null;
+            float[] zb = buffer(1, plan.p * f);
             for (int b = c0; b < c1; b++) {
-                // inference: the product only; bias and ReLU go on the pooled values (4x fewer), which
-                // gives the same numbers since both are monotone (MaxPool2x2.forwardBiasRelu)
-                float[] epiBias = codes == null ? null : bias;
-                boolean epiRelu = codes != null && relu;
-                if (implicit) {
-                    int r = 0;
-                    for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) base[r++] = ((b * h + i * sh) * w + j * sw) * c;
-                    Gemm.convRows(x, base, off, p, kd, k, zb, 0, f, epiBias, epiRelu);
-                } else {
-                    im2colAt(x, b, b + 1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
-                    Gemm.nnBias(col, 0, k, 0, zb, 0, p, kd, f, epiBias, epiRelu);
-                }
+                plan.product(b, b + 1, k, zb, 0, epiBias, epiRelu);
                 if (codes == null) {
                     cnnparity.nn.kernels.MaxPool2x2.forwardBlockBiasRelu(zb, pooled, b, b + 1, oh, ow, f, oh / 2, ow / 2, bias, relu);
                 } else { // training: also which cell of each window won, for backward
@@ -227,45 +262,22 @@ final class ConvKernels {
                                int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
                                float[] dPooled, float[] pooled, float[] codes, boolean relu,
                                float[] dx, float[] dk, float[] dbias, Workspace ws) {
-        int kd = kh * kw * c, p = oh * ow;
+        Plan plan = Plan.of(x, h, w, c, kh, kw, f, sh, sw, dh, dw, padTop, padLeft, oh, ow);
         int chunks = (n + CHUNK - 1) / CHUNK;
-        ws.ensure(chunks, kd, f);
-        float[] kT = ws.kT;
-        Gemm.transpose(k, kd, f, kT);
-        boolean implicit = implicitGemm(h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, f);
-        int[] off = implicit ? fieldOffsets(w, c, kh, kw, dh, dw) : null;
+        float[] kT = ws.prepare(chunks, k, plan.kd, f);
         Parallel.forChunks(chunks, ci -> {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
+            ws.zero(ci);
             float[] part = ws.dkPart[ci], db = ws.dbPart[ci];
-            java.util.Arrays.fill(part, 0f);
-            java.util.Arrays.fill(db, 0f);
-            float[] dz = buffer(2, p * f);
-            float[] col = implicit ? null : buffer(0, p * kd);
-            float[] dcol = dx != null ? buffer(1, p * kd) : null;
-            int[] base = implicit ? (BASE.get().length >= p ? BASE.get() : grow(p)) : null;
+            float[] dz = buffer(2, plan.p * f);
             for (int b = c0; b < c1; b++) {
                 cnnparity.nn.kernels.MaxPool2x2.unpool(codes, pooled, dPooled, dz, b, b + 1, oh, ow, f, oh / 2, ow / 2, relu);
-                if (dbias != null) BiasGrad.maskAndSum(null, dz, 0, dz, 0, p, f, db);
-                if (implicit) {
-                    int r = 0;
-                    for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) base[r++] = ((b * h + i * sh) * w + j * sw) * c;
-                    Gemm.convTn(x, base, off, kd, p, dz, 0, part, f);
-                } else {
-                    im2colAt(x, b, b + 1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
-                    Gemm.tn(col, 0, dz, 0, part, 0, kd, p, f);
-                }
-                if (dx != null) {
-                    java.util.Arrays.fill(dx, b * h * w * c, (b + 1) * h * w * c, 0f);
-                    Gemm.nn(dz, 0, kT, 0, dcol, 0, p, f, kd, false);
-                    col2im(dcol, b, b + 1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, dx);
-                }
+                if (dbias != null) BiasGrad.maskAndSum(null, dz, 0, dz, 0, plan.p, f, db);
+                plan.weightGrad(b, b + 1, dz, 0, part);
+                if (dx != null) plan.inputGrad(b, b + 1, dz, 0, kT, dx);
             }
         });
-        for (int ci = 0; ci < chunks; ci++) {
-            float[] part = ws.dkPart[ci];
-            for (int i = 0; i < part.length; i++) dk[i] += part[i];
-            if (dbias != null) for (int q = 0; q < f; q++) dbias[q] += ws.dbPart[ci][q];
-        }
+        ws.addPartials(chunks, dk, dbias);
     }
 
     /** What backward keeps between calls, so a training step allocates nothing once shapes settle. */
@@ -274,11 +286,29 @@ final class ConvKernels {
         float[][] dkPart = new float[0][];
         float[][] dbPart = new float[0][];
 
-        void ensure(int chunks, int kd, int f) {
+        /** Sizes the buffers and returns kernel^T (F, KH*KW*C). */
+        float[] prepare(int chunks, float[] k, int kd, int f) {
             if (kT.length != kd * f) kT = new float[kd * f];
             if (dkPart.length != chunks || (chunks > 0 && dkPart[0].length != kd * f)) {
                 dkPart = new float[chunks][kd * f];
                 dbPart = new float[chunks][f];
+            }
+            Gemm.transpose(k, kd, f, kT);
+            return kT;
+        }
+
+        /** Zeroes chunk ci's partials (in the chunk's own task, so on its core). */
+        void zero(int ci) {
+            java.util.Arrays.fill(dkPart[ci], 0f);
+            java.util.Arrays.fill(dbPart[ci], 0f);
+        }
+
+        /** dk += the chunks' weight-gradient partials, dbias += theirs, in chunk order (a fixed sum order). */
+        void addPartials(int chunks, float[] dk, float[] dbias) {
+            for (int ci = 0; ci < chunks; ci++) {
+                float[] part = dkPart[ci];
+                for (int i = 0; i < part.length; i++) dk[i] += part[i];
+                if (dbias != null) for (int q = 0; q < dbias.length; q++) dbias[q] += dbPart[ci][q];
             }
         }
     }
@@ -291,21 +321,14 @@ final class ConvKernels {
     static void backward(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                          int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
                          float[] dy, float[] reluY, float[] dx, float[] dk, float[] dbias, Workspace ws) {
-        int kd = kh * kw * c, p = oh * ow;
+        Plan plan = Plan.of(x, h, w, c, kh, kw, f, sh, sw, dh, dw, padTop, padLeft, oh, ow);
+        int p = plan.p, gs = group(p, plan.kd);
         int chunks = (n + CHUNK - 1) / CHUNK;
-        int gs = group(p, kd);
-        ws.ensure(chunks, kd, f);
-        float[] kT = ws.kT;
-        Gemm.transpose(k, kd, f, kT);
-        boolean implicit = implicitGemm(h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, f);
-        int[] off = implicit ? fieldOffsets(w, c, kh, kw, dh, dw) : null;
+        float[] kT = ws.prepare(chunks, k, plan.kd, f);
         Parallel.forChunks(chunks, ci -> {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
+            ws.zero(ci);
             float[] part = ws.dkPart[ci], db = ws.dbPart[ci];
-            java.util.Arrays.fill(part, 0f);
-            java.util.Arrays.fill(db, 0f);
-            float[] col = buffer(0, gs * p * kd);
-            float[] dcol = dx != null ? buffer(1, gs * p * kd) : null;
             float[] masked = reluY != null ? buffer(2, gs * p * f) : null;
             for (int b0 = c0; b0 < c1; b0 += gs) {
                 int b1 = Math.min(c1, b0 + gs), rows = (b1 - b0) * p, zo = b0 * p * f;
@@ -318,28 +341,11 @@ final class ConvKernels {
                 } else if (dbias != null) {
                     BiasGrad.maskAndSum(null, dy, zo, dy, zo, rows, f, db);
                 }
-                // per element, one fma chain over the chunk's rows in ascending order, block after block;
-                // read from x directly when every field is inside, else from the im2col block
-                if (implicit) {
-                    int[] base = BASE.get().length >= rows ? BASE.get() : grow(rows);
-                    int r = 0;
-                    for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) base[r++] = ((b * h + i * sh) * w + j * sw) * c;
-                    Gemm.convTn(x, base, off, kd, rows, dz, dzo, part, f);
-                } else {
-                    im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
-                    Gemm.tn(col, 0, dz, dzo, part, 0, kd, rows, f);
-                }
-                if (dx != null) { // null: the caller needs no input gradient (the model's first layer in training)
-                    java.util.Arrays.fill(dx, b0 * h * w * c, b1 * h * w * c, 0f);
-                    Gemm.nn(dz, dzo, kT, 0, dcol, 0, rows, f, kd, false);
-                    col2im(dcol, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, dx);
-                }
+                plan.weightGrad(b0, b1, dz, dzo, part);
+                // dx null: the caller needs no input gradient (the model's first layer in training)
+                if (dx != null) plan.inputGrad(b0, b1, dz, dzo, kT, dx);
             }
         });
-        for (int ci = 0; ci < chunks; ci++) {
-            float[] part = ws.dkPart[ci];
-            for (int i = 0; i < part.length; i++) dk[i] += part[i];
-            if (dbias != null) for (int q = 0; q < f; q++) dbias[q] += ws.dbPart[ci][q];
-        }
+        ws.addPartials(chunks, dk, dbias);
     }
 }
