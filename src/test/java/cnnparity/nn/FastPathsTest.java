@@ -61,6 +61,9 @@ class FastPathsTest {
                 new Pool("2x2 fast path, odd size leaves a row and column out", "{\"pool_size\":2}", 5, 7, 4, 2, 2, 2, 2, 0, 0, 2, 3),
                 new Pool("2x2 fast path, 35 channels: full vectors and a tail", "{\"pool_size\":2}", 4, 6, 35, 2, 2, 2, 2, 0, 0, 2, 3),
                 new Pool("2x2 fast path, 64 channels, odd size", "{\"pool_size\":2}", 5, 5, 64, 2, 2, 2, 2, 0, 0, 2, 2),
+                // TF: pad total 1 on each axis, all on the bottom/right: the last windows hang over the edge
+                new Pool("2x2 'same' on odd size: not the fast path", "{\"pool_size\":2,\"padding\":\"same\"}", 5, 7, 3, 2, 2, 2, 2, 0, 0, 3, 4),
+                new Pool("2x2 'same' on even size: the fast path", "{\"pool_size\":2,\"padding\":\"same\"}", 4, 6, 32, 2, 2, 2, 2, 0, 0, 2, 3),
                 new Pool("3x3 stride 2 same: overlapping windows, padding", "{\"pool_size\":3,\"strides\":2,\"padding\":\"same\"}", 5, 6, 2, 3, 3, 2, 2, 1, 0, 3, 3), // TF: pad total 2 rows (1 on top), 1 column (0 on the left)
                 new Pool("2x2 stride 1: every cell in up to four windows", "{\"pool_size\":2,\"strides\":1}", 4, 5, 3, 2, 2, 1, 1, 0, 0, 3, 4))
                 .map(p -> DynamicTest.dynamicTest(p.name, () -> {

@@ -22,26 +22,12 @@ public final class AveragePooling2D extends Pooling2D {
         int n = x.dim(0);
         Tensor y = Tensor.zeros(n, oh, ow, c);
         float[] xd = x.data, yd = y.data;
-        for (int b = 0; b < n; b++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int yo = ((b * oh + i) * ow + j) * c;
-                    int count = 0;
-                    for (int a = 0; a < pool[0]; a++) {
-                        int ih = i * strides[0] + a - padTop;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int e = 0; e < pool[1]; e++) {
-                            int iw = j * strides[1] + e - padLeft;
-                            if (iw < 0 || iw >= w) continue;
-                            count++;
-                            int xo = ((b * h + ih) * w + iw) * c;
-                            for (int ch = 0; ch < c; ch++) yd[yo + ch] += xd[xo + ch];
-                        }
-                    }
-                    float inv = 1f / count;
-                    for (int ch = 0; ch < c; ch++) yd[yo + ch] *= inv;
-                }
-            }
+        int[] cells = new int[pool[0] * pool[1]];
+        for (int b = 0; b < n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+            int yo = ((b * oh + i) * ow + j) * c, count = windowCells(b, i, j, cells);
+            for (int t = 0; t < count; t++) for (int ch = 0; ch < c; ch++) yd[yo + ch] += xd[cells[t] + ch];
+            float inv = 1f / count;
+            for (int ch = 0; ch < c; ch++) yd[yo + ch] *= inv;
         }
         return y;
     }
@@ -51,32 +37,11 @@ public final class AveragePooling2D extends Pooling2D {
         // every real cell of a window gets dy / count
         Tensor dx = x.zerosLike();
         int n = x.dim(0);
-        for (int b = 0; b < n; b++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int yo = ((b * oh + i) * ow + j) * c;
-                    int count = 0;
-                    for (int a = 0; a < pool[0]; a++) {
-                        int ih = i * strides[0] + a - padTop;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int e = 0; e < pool[1]; e++) {
-                            int iw = j * strides[1] + e - padLeft;
-                            if (iw >= 0 && iw < w) count++;
-                        }
-                    }
-                    float inv = 1f / count;
-                    for (int a = 0; a < pool[0]; a++) {
-                        int ih = i * strides[0] + a - padTop;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int e = 0; e < pool[1]; e++) {
-                            int iw = j * strides[1] + e - padLeft;
-                            if (iw < 0 || iw >= w) continue;
-                            int xo = ((b * h + ih) * w + iw) * c;
-                            for (int ch = 0; ch < c; ch++) dx.data[xo + ch] += dy.data[yo + ch] * inv;
-                        }
-                    }
-                }
-            }
+        int[] cells = new int[pool[0] * pool[1]];
+        for (int b = 0; b < n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+            int yo = ((b * oh + i) * ow + j) * c, count = windowCells(b, i, j, cells);
+            float inv = 1f / count;
+            for (int t = 0; t < count; t++) for (int ch = 0; ch < c; ch++) dx.data[cells[t] + ch] += dy.data[yo + ch] * inv;
         }
         return dx;
     }

@@ -158,7 +158,7 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         if (x.rank() != 4) return null;
         int n = x.dim(0), c = x.dim(3);
         Geometry gg = geometry(x.dim(1), x.dim(2));
-        if (gg.oh < 2 || gg.ow < 2 || !pool.isPlain2x2For(gg.oh, gg.ow)) return null;
+        if (gg.oh < 2 || gg.ow < 2 || !pool.fusesAfterConvFor(gg.oh, gg.ow)) return null;
         Tensor y = pool.outputBuffer(n, gg.oh / 2, gg.ow / 2, filters);
         float[] codes = null;
         if (training) {

@@ -23,9 +23,20 @@ public final class MaxPooling2D extends Pooling2D {
         super(c);
     }
 
-    /** Whether this layer pools (H, W, C) with the plain 2x2 window, stride 2, no padding. */
+    /**
+     * Whether this layer pools an (H, W, .) input with the plain 2x2 window, stride 2, every window
+     * inside the image (nn.kernels.MaxPool2x2, on vectors of channels): "valid", or "same" on an
+     * even size. "same" on an odd size hangs its last windows over the bottom/right edge.
+     */
     boolean isPlain2x2For(int h, int w) {
-        return pool[0] == 2 && pool[1] == 2 && strides[0] == 2 && strides[1] == 2 && !same && h >= 2 && w >= 2;
+        if (pool[0] != 2 || pool[1] != 2 || strides[0] != 2 || strides[1] != 2 || h < 2 || w < 2) return false;
+        int[] a = outSize(h, 0), b = outSize(w, 1);
+        return a[1] == 0 && b[1] == 0 && 2 * a[0] <= h && 2 * b[0] <= w;
+    }
+
+    /** Whether Conv2D may run this pooling fused with it (Conv2D.forwardInferenceFused): the plain 2x2 case, "valid" only. */
+    boolean fusesAfterConvFor(int h, int w) {
+        return !same && isPlain2x2For(h, w);
     }
 
     /** This layer's output buffer for (N, OH, OW, C), reused while the shape stays. */
@@ -34,51 +45,28 @@ public final class MaxPooling2D extends Pooling2D {
         return out;
     }
 
-    /** The usual 2x2 window with stride 2 and no padding: nn.kernels.MaxPool2x2, on vectors of channels. */
-    private boolean plain2x2() {
-        return pool[0] == 2 && pool[1] == 2 && strides[0] == 2 && strides[1] == 2 && padTop == 0 && padLeft == 0;
-    }
-
     @Override
     public Tensor forward(Tensor x, boolean training) {
         setup(x);
         int n = x.dim(0);
-        // the output buffer is the layer's own, reused while the batch shape stays
-        Tensor y = out != null && out.dim(0) == n && out.dim(1) == oh && out.dim(2) == ow && out.dim(3) == c ? out : Tensor.zeros(n, oh, ow, c);
-        out = y;
+        Tensor y = outputBuffer(n, oh, ow, c);
         float[] xd = x.data, yd = y.data;
-        boolean fast = plain2x2();
+        boolean fast = isPlain2x2For(h, w);
         // samples in fixed chunks over the cores: each output is written by one chunk only.
         // Math.max gives the window's maximum; NaN wins, as in TensorFlow's CPU kernel (the first
         // NaN stops its strict-greater scan); +0/-0 ties may differ in sign only, which no later
         // product or sum can tell apart.
         Parallel.forChunks((n + 15) / 16, chunk -> {
+            int b0 = chunk * 16, b1 = Math.min(n, b0 + 16);
             if (fast) {
-                MaxPool2x2.forward(xd, yd, chunk * 16, Math.min(n, chunk * 16 + 16), h, w, c, oh, ow);
+                MaxPool2x2.forward(xd, yd, b0, b1, h, w, c, oh, ow);
                 return;
             }
-            for (int b = chunk * 16; b < Math.min(n, chunk * 16 + 16); b++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        int yo = ((b * oh + i) * ow + j) * c;
-                        boolean first = true;
-                        for (int a = 0; a < pool[0]; a++) {
-                            int ih = i * strides[0] + a - padTop;
-                            if (ih < 0 || ih >= h) continue;
-                            for (int e = 0; e < pool[1]; e++) {
-                                int iw = j * strides[1] + e - padLeft;
-                                if (iw < 0 || iw >= w) continue;
-                                int xo = ((b * h + ih) * w + iw) * c;
-                                if (first) {
-                                    System.arraycopy(xd, xo, yd, yo, c);
-                                    first = false;
-                                } else {
-                                    for (int ch = 0; ch < c; ch++) yd[yo + ch] = Math.max(yd[yo + ch], xd[xo + ch]);
-                                }
-                            }
-                        }
-                    }
-                }
+            int[] cells = new int[pool[0] * pool[1]];
+            for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+                int yo = ((b * oh + i) * ow + j) * c, count = windowCells(b, i, j, cells);
+                System.arraycopy(xd, cells[0], yd, yo, c);
+                for (int t = 1; t < count; t++) for (int ch = 0; ch < c; ch++) yd[yo + ch] = Math.max(yd[yo + ch], xd[cells[t] + ch]);
             }
         });
         return y;
@@ -92,7 +80,7 @@ public final class MaxPooling2D extends Pooling2D {
         int n = x.dim(0);
         Tensor dx = dxBuf = dxBuf != null && java.util.Arrays.equals(dxBuf.shape, x.shape) ? dxBuf : x.zerosLike();
         float[] xd = x.data, yd = out.data, g = dy.data, d = dx.data;
-        boolean fast = plain2x2();
+        boolean fast = isPlain2x2For(h, w);
         Parallel.forChunks((n + 15) / 16, chunk -> {
             int b0 = chunk * 16, b1 = Math.min(n, b0 + 16);
             if (fast) {
@@ -100,27 +88,17 @@ public final class MaxPooling2D extends Pooling2D {
                 return;
             }
             java.util.Arrays.fill(d, b0 * h * w * c, b1 * h * w * c, 0f);
-            for (int b = b0; b < b1; b++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        int yo = ((b * oh + i) * ow + j) * c;
-                        for (int ch = 0; ch < c; ch++) {
-                            float v = yd[yo + ch];
-                            boolean nan = v != v;
-                            scan:
-                            for (int a = 0; a < pool[0]; a++) {
-                                int ih = i * strides[0] + a - padTop;
-                                if (ih < 0 || ih >= h) continue;
-                                for (int e = 0; e < pool[1]; e++) {
-                                    int iw = j * strides[1] + e - padLeft;
-                                    if (iw < 0 || iw >= w) continue;
-                                    int xo = ((b * h + ih) * w + iw) * c + ch;
-                                    if (xd[xo] == v || nan && xd[xo] != xd[xo]) {
-                                        d[xo] += g[yo + ch];
-                                        break scan;
-                                    }
-                                }
-                            }
+            int[] cells = new int[pool[0] * pool[1]];
+            for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+                int yo = ((b * oh + i) * ow + j) * c, count = windowCells(b, i, j, cells);
+                for (int ch = 0; ch < c; ch++) {
+                    float v = yd[yo + ch];
+                    boolean nan = v != v;
+                    for (int t = 0; t < count; t++) {
+                        int xo = cells[t] + ch;
+                        if (xd[xo] == v || nan && xd[xo] != xd[xo]) {
+                            d[xo] += g[yo + ch];
+                            break;
                         }
                     }
                 }

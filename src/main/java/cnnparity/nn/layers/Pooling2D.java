@@ -43,6 +43,24 @@ abstract class Pooling2D extends Layer {
         return new int[] {o1, o2, in[2]};
     }
 
+    /**
+     * The x offsets (channel 0) of the cells of output (b, i, j)'s window that lie inside the image,
+     * in row-major order (padding cells are skipped: they never win a max and do not count in an
+     * average); returns how many. {@code cells} holds at least pool_size[0] * pool_size[1].
+     */
+    int windowCells(int b, int i, int j, int[] cells) {
+        int count = 0;
+        for (int a = 0; a < pool[0]; a++) {
+            int ih = i * strides[0] + a - padTop;
+            if (ih < 0 || ih >= h) continue;
+            for (int e = 0; e < pool[1]; e++) {
+                int iw = j * strides[1] + e - padLeft;
+                if (iw >= 0 && iw < w) cells[count++] = ((b * h + ih) * w + iw) * c;
+            }
+        }
+        return count;
+    }
+
     void setup(Tensor x) {
         this.x = x;
         h = x.dim(1);
