@@ -12,18 +12,11 @@ public final class BiasGrad {
     }
 
     private static final Kernel PORTABLE = new Scalar();
-    private static final Kernel VECTOR = Gemm.VECTOR != null ? load() : null;
+    private static final Kernel VECTOR = Gemm.VECTOR != null ? Gemm.vectorImpl("VectorBiasGrad") : null;
 
     private BiasGrad() {
     }
 
-    private static Kernel load() {
-        try {
-            return (Kernel) Class.forName("cnnparity.nn.kernels.VectorBiasGrad").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
-    }
 
     /**
      * dz[dzOff + i] = (y == null || y[off + i] > 0) ? dy[off + i] : 0 for the block's rows*f values

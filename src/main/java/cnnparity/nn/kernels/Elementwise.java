@@ -13,18 +13,11 @@ public final class Elementwise {
     private static final Kernel PORTABLE = (dst, dOff, src, sOff, len) -> {
         for (int t = 0; t < len; t++) dst[dOff + t] += src[sOff + t];
     };
-    private static final Kernel VECTOR = Gemm.VECTOR != null ? load() : null;
+    private static final Kernel VECTOR = Gemm.VECTOR != null ? Gemm.vectorImpl("VectorElementwise") : null;
 
     private Elementwise() {
     }
 
-    private static Kernel load() {
-        try {
-            return (Kernel) Class.forName("cnnparity.nn.kernels.VectorElementwise").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
-    }
 
     /** dst[dOff + t] += src[sOff + t] for t in [0, len): col2im's scatter of a kernel row back into dx. */
     public static void addInto(float[] dst, int dOff, float[] src, int sOff, int len) {

@@ -46,14 +46,25 @@ public final class Gemm {
         String pin = System.getProperty("cnnparity.kernel", Boolean.getBoolean("cnnparity.scalar") ? "portable" : "auto");
         if (pin.equals("portable")) return null;
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return (Kernel) Class.forName("cnnparity.nn.kernels.VectorGemm").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // fall through to the notice
-            }
+            Kernel k = vectorImpl("VectorGemm");
+            if (k != null) return k;
         }
         System.err.println("cnn-parity: jdk.incubator.vector not available; using the portable kernels (run with --add-modules jdk.incubator.vector for full speed)");
         return null;
+    }
+
+    /**
+     * A Vector API implementation in this package by simple name, or null when it cannot be
+     * loaded. By name through reflection, so that no class outside it links against
+     * jdk.incubator.vector (the portable path must run without the module).
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T vectorImpl(String simpleName) {
+        try {
+            return (T) Class.forName("cnnparity.nn.kernels." + simpleName).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
     }
 
     /** The kernel calls go to now: VectorGemm once warmed up, ScalarGemm before (or for good without the module). */

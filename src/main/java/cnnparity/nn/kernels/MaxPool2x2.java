@@ -38,19 +38,11 @@ public final class MaxPool2x2 {
     }
 
     private static final Kernel PORTABLE = new Scalar();
-    private static final Kernel VECTOR = Gemm.VECTOR != null ? vectorKernel() : null;
+    private static final Kernel VECTOR = Gemm.VECTOR != null ? Gemm.vectorImpl("VectorMaxPool2x2") : null;
 
     private MaxPool2x2() {
     }
 
-    /** The Vector API kernel, or null without the module. */
-    static Kernel vectorKernel() {
-        try {
-            return (Kernel) Class.forName("cnnparity.nn.kernels.VectorMaxPool2x2").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
-    }
 
     /** The same switch as Gemm's: the vector kernel once the JIT has compiled it (both give the same bits). */
     private static Kernel kernel() {
@@ -113,16 +105,21 @@ public final class MaxPool2x2 {
         kernel().unpool(codes, y, dy, dxBlock, b0, b0, b1, h, w, c, oh, ow, relu);
     }
 
+    /**
+     * The window cell 0..3 holding the first value equal to v, the window's maximum, in row-major
+     * order (a NaN maximum: the first NaN): the cell TensorFlow's strict-greater scan keeps.
+     */
+    static int winner(float a0, float a1, float a2, float v) {
+        boolean nan = v != v;
+        return a0 == v | nan & a0 != a0 ? 0 : a1 == v | nan & a1 != a1 ? 1 : a2 == v | nan & a2 != a2 ? 2 : 3;
+    }
+
     static void winnerCells(float[] x, float[] y, float[] codes, int x0, int x1, int x2, int x3, int yo, int from, int to) {
         for (int ch = from; ch < to; ch++) {
             float a0 = x[x0 + ch], a1 = x[x1 + ch], a2 = x[x2 + ch], a3 = x[x3 + ch];
             float v = Math.max(Math.max(a0, a1), Math.max(a2, a3));
-            boolean nan = v != v;
-            boolean m0 = a0 == v | nan & a0 != a0;
-            boolean m1 = !m0 & (a1 == v | nan & a1 != a1);
-            boolean m2 = !m0 & !m1 & (a2 == v | nan & a2 != a2);
             y[yo + ch] = v;
-            codes[yo + ch] = m0 ? 0f : m1 ? 1f : m2 ? 2f : 3f;
+            codes[yo + ch] = winner(a0, a1, a2, v);
         }
     }
 
@@ -189,19 +186,13 @@ public final class MaxPool2x2 {
     }
 
     static void backwardCells(float[] x, float[] y, float[] dy, float[] dx, int x0, int x1, int x2, int x3, int yo, int from, int to) {
-        // without branches on the data (which cell wins is as good as random: a branch would be mispredicted)
         for (int ch = from; ch < to; ch++) {
-            float v = y[yo + ch], g = dy[yo + ch];
-            float a0 = x[x0 + ch], a1 = x[x1 + ch], a2 = x[x2 + ch];
-            boolean nan = v != v;
-            boolean m0 = a0 == v | nan & a0 != a0;
-            boolean m1 = !m0 & (a1 == v | nan & a1 != a1);
-            boolean m2 = !m0 & !m1 & (a2 == v | nan & a2 != a2);
-            boolean m3 = !m0 & !m1 & !m2;
-            dx[x0 + ch] = m0 ? g : 0f;
-            dx[x1 + ch] = m1 ? g : 0f;
-            dx[x2 + ch] = m2 ? g : 0f;
-            dx[x3 + ch] = m3 ? g : 0f;
+            float g = dy[yo + ch];
+            int k = winner(x[x0 + ch], x[x1 + ch], x[x2 + ch], y[yo + ch]);
+            dx[x0 + ch] = k == 0 ? g : 0f;
+            dx[x1 + ch] = k == 1 ? g : 0f;
+            dx[x2 + ch] = k == 2 ? g : 0f;
+            dx[x3 + ch] = k == 3 ? g : 0f;
         }
     }
 }

@@ -25,27 +25,39 @@ final class VectorMaxPool2x2 implements MaxPool2x2.Kernel {
         }
     }
 
+    /**
+     * The window cell 0..3 (as a float) holding the first value equal to v, the window's maximum,
+     * in row-major order (a NaN maximum: the first NaN): the cell TensorFlow's strict-greater scan
+     * keeps. Checked from the last cell back, so the first match is the one left.
+     */
+    private static FloatVector winnerCode(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector v) {
+        VectorMask<Float> nan = v.test(VectorOperators.IS_NAN);
+        FloatVector code = FloatVector.broadcast(S, 3f);
+        code = code.blend(2f, a2.eq(v).or(nan.and(a2.test(VectorOperators.IS_NAN))));
+        code = code.blend(1f, a1.eq(v).or(nan.and(a1.test(VectorOperators.IS_NAN))));
+        return code.blend(0f, a0.eq(v).or(nan.and(a0.test(VectorOperators.IS_NAN))));
+    }
+
+    /** g to the window cell {@code code} names, 0 to the other three. */
+    private static void scatter(FloatVector g, FloatVector code, float[] dx, int x0, int x1, int x2, int x3) {
+        FloatVector zero = FloatVector.zero(S);
+        zero.blend(g, code.compare(VectorOperators.EQ, 0f)).intoArray(dx, x0);
+        zero.blend(g, code.compare(VectorOperators.EQ, 1f)).intoArray(dx, x1);
+        zero.blend(g, code.compare(VectorOperators.EQ, 2f)).intoArray(dx, x2);
+        zero.blend(g, code.compare(VectorOperators.EQ, 3f)).intoArray(dx, x3);
+    }
+
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int b0, int b1, int h, int w, int c, int oh, int ow) {
         int cv = c - c % L;
-        FloatVector zero = FloatVector.zero(S);
         for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
             int yo = ((b * oh + i) * ow + j) * c;
             int x0 = ((b * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
             for (int ch = 0; ch < cv; ch += L) {
                 FloatVector v = FloatVector.fromArray(S, y, yo + ch), g = FloatVector.fromArray(S, dy, yo + ch);
-                FloatVector a0 = FloatVector.fromArray(S, x, x0 + ch), a1 = FloatVector.fromArray(S, x, x1 + ch);
-                FloatVector a2 = FloatVector.fromArray(S, x, x2 + ch), a3 = FloatVector.fromArray(S, x, x3 + ch);
-                VectorMask<Float> nan = v.test(VectorOperators.IS_NAN);
-                VectorMask<Float> m0 = a0.eq(v).or(nan.and(a0.test(VectorOperators.IS_NAN)));
-                VectorMask<Float> m1 = a1.eq(v).or(nan.and(a1.test(VectorOperators.IS_NAN))).andNot(m0);
-                VectorMask<Float> taken = m0.or(m1);
-                VectorMask<Float> m2 = a2.eq(v).or(nan.and(a2.test(VectorOperators.IS_NAN))).andNot(taken);
-                VectorMask<Float> m3 = taken.or(m2).not();
-                zero.blend(g, m0).intoArray(dx, x0 + ch);
-                zero.blend(g, m1).intoArray(dx, x1 + ch);
-                zero.blend(g, m2).intoArray(dx, x2 + ch);
-                zero.blend(g, m3).intoArray(dx, x3 + ch);
+                FloatVector code = winnerCode(FloatVector.fromArray(S, x, x0 + ch), FloatVector.fromArray(S, x, x1 + ch),
+                        FloatVector.fromArray(S, x, x2 + ch), v);
+                scatter(g, code, dx, x0 + ch, x1 + ch, x2 + ch, x3 + ch);
             }
             if (cv < c) MaxPool2x2.backwardCells(x, y, dy, dx, x0, x1, x2, x3, yo, cv, c);
         }
@@ -54,7 +66,6 @@ final class VectorMaxPool2x2 implements MaxPool2x2.Kernel {
     @Override
     public void forwardWinners(float[] x, int xB0, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow) {
         int cv = c - c % L;
-        FloatVector zero = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f), three = FloatVector.broadcast(S, 3f);
         for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
             int yo = ((b * oh + i) * ow + j) * c;
             int x0 = (((b - xB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
@@ -62,14 +73,8 @@ final class VectorMaxPool2x2 implements MaxPool2x2.Kernel {
                 FloatVector a0 = FloatVector.fromArray(S, x, x0 + ch), a1 = FloatVector.fromArray(S, x, x1 + ch);
                 FloatVector a2 = FloatVector.fromArray(S, x, x2 + ch), a3 = FloatVector.fromArray(S, x, x3 + ch);
                 FloatVector v = a0.max(a1).max(a2.max(a3));
-                VectorMask<Float> nan = v.test(VectorOperators.IS_NAN);
-                VectorMask<Float> m0 = a0.eq(v).or(nan.and(a0.test(VectorOperators.IS_NAN)));
-                VectorMask<Float> m1 = a1.eq(v).or(nan.and(a1.test(VectorOperators.IS_NAN))).andNot(m0);
-                VectorMask<Float> taken = m0.or(m1);
-                VectorMask<Float> m2 = a2.eq(v).or(nan.and(a2.test(VectorOperators.IS_NAN))).andNot(taken);
-                VectorMask<Float> m3 = taken.or(m2).not();
                 v.intoArray(y, yo + ch);
-                zero.blend(one, m1).blend(two, m2).blend(three, m3).intoArray(codes, yo + ch);
+                winnerCode(a0, a1, a2, v).intoArray(codes, yo + ch);
             }
             if (cv < c) MaxPool2x2.winnerCells(x, y, codes, x0, x1, x2, x3, yo, cv, c);
         }
@@ -85,10 +90,7 @@ final class VectorMaxPool2x2 implements MaxPool2x2.Kernel {
             for (int ch = 0; ch < cv; ch += L) {
                 FloatVector g = FloatVector.fromArray(S, dy, yo + ch), code = FloatVector.fromArray(S, codes, yo + ch);
                 if (relu) g = zero.blend(g, FloatVector.fromArray(S, y, yo + ch).compare(VectorOperators.GT, 0f));
-                zero.blend(g, code.compare(VectorOperators.EQ, 0f)).intoArray(dx, x0 + ch);
-                zero.blend(g, code.compare(VectorOperators.EQ, 1f)).intoArray(dx, x1 + ch);
-                zero.blend(g, code.compare(VectorOperators.EQ, 2f)).intoArray(dx, x2 + ch);
-                zero.blend(g, code.compare(VectorOperators.EQ, 3f)).intoArray(dx, x3 + ch);
+                scatter(g, code, dx, x0 + ch, x1 + ch, x2 + ch, x3 + ch);
             }
             if (cv < c) MaxPool2x2.unpoolCells(codes, y, dy, dx, x0, x1, x2, x3, yo, cv, c, relu);
         }
