@@ -61,53 +61,23 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) idx[i] = i;
         var loss = Losses.get("categorical_crossentropy");
         Adam opt = new Adam(LearningRateSchedule.constant(1e-3), 0.9, 0.999, 1e-7, false);
-        // warm-up until the JIT has settled: Vector API code runs many times slower until C2 has
-        // compiled it, and it recompiles as new paths appear (about 5 s here). Keras's side warms
-        // up too (a first fit traces its graph). Windows of 10 steps; settled when two windows in a
-        // row are no faster than the best so far, after at least 2 s (at most 30 s).
-        long warm0 = System.nanoTime();
+        // warm-up until the JIT has settled (see warmUp); Keras's side warms up too (a first fit
+        // traces its graph)
         cnnparity.nn.kernels.Gemm.useVectorNow(); // the steady state: the vector kernels, compiled during this warm-up
-        long best = Long.MAX_VALUE;
-        int slower = 0, step = 0;
-        while (true) {
-            long w0 = System.nanoTime();
-            for (int i = 0; i < 10; i++, step++) {
-                int from = (step * batch) % Math.max(1, n - batch);
-                Backprop.step(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch));
-                opt.step(model.trainableParams());
-            }
-            long window = System.nanoTime() - w0, elapsed = System.nanoTime() - warm0;
-            if (window < best * 0.98) {
-                best = window;
-                slower = 0;
-            } else {
-                slower++;
-            }
-            if ((slower >= 2 && elapsed > 2_000_000_000L) || elapsed > 30_000_000_000L) break;
-        }
-        warmupSeconds = (System.nanoTime() - warm0) / 1e9;
+        int[] step = {0};
+        warmupSeconds = warmUp(() -> {
+            int from = (step[0]++ * batch) % Math.max(1, n - batch);
+            Backprop.step(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch));
+            opt.step(model.trainableParams());
+        }, 2, 2_000_000_000L, 30_000_000_000L);
         long t0 = System.nanoTime();
         for (int from = 0; from + batch <= n; from += batch) {
             Backprop.step(model, loss, d.images(idx, from, from + batch), d.oneHot(idx, from, from + batch));
             opt.step(model.trainableParams());
         }
         double trainIps = (n / batch * batch) / ((System.nanoTime() - t0) / 1e9);
-        // inference (its own fused code path) warms up the same way: windows of 10 batches until settled
-        warm0 = System.nanoTime();
-        best = Long.MAX_VALUE;
-        slower = 0;
-        while (true) {
-            long w0 = System.nanoTime();
-            for (int i = 0; i < 10; i++) model.forward(d.images(idx, 0, batch), false);
-            long window = System.nanoTime() - w0, elapsed = System.nanoTime() - warm0;
-            if (window < best * 0.98) {
-                best = window;
-                slower = 0;
-            } else {
-                slower++;
-            }
-            if ((slower >= 3 && elapsed > 1_000_000_000L) || elapsed > 20_000_000_000L) break;
-        }
+        // inference (its own fused code path) warms up the same way
+        warmUp(() -> model.forward(d.images(idx, 0, batch), false), 3, 1_000_000_000L, 20_000_000_000L);
         // passes over the images until at least 2 s have gone by (one pass is a fraction of a second,
         // too short on a noisy machine); bench_keras.py measures Keras the same way
         t0 = System.nanoTime();
@@ -199,6 +169,29 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Median forward and backward time per layer over 60 training steps (medians: the machine is noisy). */
     private double warmupSeconds;
+
+    /**
+     * Runs {@code step} until the JIT has settled, in windows of 10 calls: Vector API code runs many
+     * times slower until C2 has compiled it, and it recompiles as new paths appear (about 5 s here).
+     * Settled when {@code patience} windows in a row are no faster than the best so far (by 2%),
+     * after at least {@code minNanos}; at most {@code maxNanos}. Returns the seconds it took.
+     */
+    static double warmUp(Runnable step, int patience, long minNanos, long maxNanos) {
+        long start = System.nanoTime(), best = Long.MAX_VALUE;
+        int slower = 0;
+        while (true) {
+            long w0 = System.nanoTime();
+            for (int i = 0; i < 10; i++) step.run();
+            long window = System.nanoTime() - w0, elapsed = System.nanoTime() - start;
+            if (window < best * 0.98) {
+                best = window;
+                slower = 0;
+            } else {
+                slower++;
+            }
+            if ((slower >= patience && elapsed > minNanos) || elapsed > maxNanos) return elapsed / 1e9;
+        }
+    }
 
     /** The process's peak resident set (VmHWM in /proc/self/status), in MB; -1 where there is none (not Linux). */
     static double peakRssMb() {
