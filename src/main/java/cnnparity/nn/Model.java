@@ -70,20 +70,8 @@ public final class Model {
     }
 
     public Tensor forward(Tensor x, boolean training) {
-        checkInput(x);
-        for (int i = 0; i < layers.size(); i++) {
-            if (!training && i + 1 < layers.size()) {
-                // inference: a layer pair with a fused path (Conv2D + 2x2 MaxPooling2D) runs as one
-                Tensor y = layers.get(i).forwardInferenceFused(layers.get(i + 1), x);
-                if (y != null) {
-                    x = y;
-                    i++;
-                    continue;
-                }
-            }
-            x = layers.get(i).forward(x, training);
-        }
-        return x;
+        // inference: layer pairs with a fused path (Conv2D + 2x2 MaxPooling2D) run as one
+        return run(x, training, !training);
     }
 
     private boolean[] fusedWithNext = new boolean[0];
@@ -95,19 +83,29 @@ public final class Model {
      * intermediate tensors of the fused pairs.
      */
     public Tensor forwardTraining(Tensor x) {
+        return run(x, true, true);
+    }
+
+    /** Every layer forward, pairs with a fused path as one when {@code fuse}; a fused training forward records which, for backwardTraining. */
+    private Tensor run(Tensor x, boolean training, boolean fuse) {
         checkInput(x);
-        fusedWithNext = new boolean[layers.size()];
+        boolean record = training && fuse;
+        if (record) {
+            if (fusedWithNext.length != layers.size()) fusedWithNext = new boolean[layers.size()];
+            java.util.Arrays.fill(fusedWithNext, false);
+        }
         for (int i = 0; i < layers.size(); i++) {
-            if (i + 1 < layers.size()) {
-                Tensor y = layers.get(i).forwardTrainingFused(layers.get(i + 1), x);
+            if (fuse && i + 1 < layers.size()) {
+                Layer layer = layers.get(i), next = layers.get(i + 1);
+                Tensor y = training ? layer.forwardTrainingFused(next, x) : layer.forwardInferenceFused(next, x);
                 if (y != null) {
-                    fusedWithNext[i] = true;
+                    if (record) fusedWithNext[i] = true;
                     x = y;
                     i++;
                     continue;
                 }
             }
-            x = layers.get(i).forward(x, true);
+            x = layers.get(i).forward(x, training);
         }
         return x;
     }

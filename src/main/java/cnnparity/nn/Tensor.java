@@ -32,6 +32,14 @@ public final class Tensor {
         return new Tensor(shape, new float[(int) n]);
     }
 
+    /**
+     * {@code t} itself when it already has this shape, else a new zero tensor: how layers keep their
+     * outputs and gradients as their own buffers, reused from batch to batch while the shape stays.
+     */
+    public static Tensor reuse(Tensor t, int... shape) {
+        return t != null && Arrays.equals(t.shape, shape) ? t : zeros(shape);
+    }
+
     public static Tensor of(float[] data, int... shape) {
         return new Tensor(shape, data);
     }

@@ -122,7 +122,7 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         this.x = x;
         lastForwardFused = false;
         int[] shape = {n, g.oh, g.ow, filters};
-        z = reuse(z, shape);
+        z = Tensor.reuse(z, shape);
         // ReLU is applied in place inside the kernel (y = z): its backward needs only y > 0
         boolean relu = activation == Activations.RELU;
         ConvKernels.forward(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
@@ -131,7 +131,7 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         if (activation.isLinear() || relu) {
             y = z;
         } else {
-            y = reuse(y == z ? null : y, shape);
+            y = Tensor.reuse(y == z ? null : y, shape);
             activation.forward(z.data, y.data, filters);
         }
         return y;
@@ -181,7 +181,7 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         if (!lastForwardFused) throw new IllegalStateException("layer '" + name + "': backwardTrainingFused without a fused training forward");
         int n = x.dim(0), c = x.dim(3);
         Tensor dx = null;
-        if (needInputGradient) dx = dxBuf = reuse(dxBuf, x.shape);
+        if (needInputGradient) dx = dxBuf = Tensor.reuse(dxBuf, x.shape);
         ConvKernels.backwardPooled(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
                 strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
                 dPooled.data, pooledOut.data, winners, activation == Activations.RELU,
@@ -192,9 +192,6 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
     private final ConvKernels.Workspace workspace = new ConvKernels.Workspace();
     private Tensor dxBuf;
 
-    private static Tensor reuse(Tensor t, int[] shape) {
-        return t != null && java.util.Arrays.equals(t.shape, shape) ? t : Tensor.zeros(shape);
-    }
 
     @Override
     public Tensor backward(Tensor dy) {
@@ -219,7 +216,7 @@ public final class Conv2D extends Layer implements SoftmaxOutput {
         int n = x.dim(0), c = x.dim(3);
         // dx is the layer's own buffer, reused while the batch shape stays: valid until the next backward
         Tensor dx = null;
-        if (needInputGradient) dx = dxBuf = reuse(dxBuf, x.shape);
+        if (needInputGradient) dx = dxBuf = Tensor.reuse(dxBuf, x.shape);
         ConvKernels.backward(x.data, n, g.h, g.w, c, kernel.value.data, kernelSize[0], kernelSize[1], filters,
                 strides[0], strides[1], dilation[0], dilation[1], g.padTop, g.padLeft, g.oh, g.ow,
                 dz.data, reluY == null ? null : reluY.data, dx == null ? null : dx.data, kernel.grad.data,

@@ -78,7 +78,7 @@ public final class Dense extends Layer implements SoftmaxOutput {
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = units;
         // outputs are the layer's own buffers, reused while the shape stays: valid until the next forward
-        z = reuse(z, outShape);
+        z = Tensor.reuse(z, outShape);
         // z = x @ kernel, then + bias (TF's BiasAdd follows the MatMul)
         cnnparity.nn.kernels.Gemm.nn(x.data, 0, kernel.value.data, 0, z.data, 0, rows, inF, units, false);
         if (useBias) {
@@ -88,7 +88,7 @@ public final class Dense extends Layer implements SoftmaxOutput {
         if (activation.isLinear()) {
             y = z;
         } else {
-            y = reuse(y == z ? null : y, outShape);
+            y = Tensor.reuse(y == z ? null : y, outShape);
             activation.forward(z.data, y.data, units);
         }
         return y;
@@ -127,7 +127,7 @@ public final class Dense extends Layer implements SoftmaxOutput {
         }
         if (kT.length != units * inF) kT = new float[units * inF];
         cnnparity.nn.kernels.Gemm.transpose(kernel.value.data, inF, units, kT);
-        Tensor dx = dxBuf = reuse(dxBuf, x.shape);
+        Tensor dx = dxBuf = Tensor.reuse(dxBuf, x.shape);
         cnnparity.nn.kernels.Gemm.nn(dzT.data, 0, kT, 0, dx.data, 0, rows, units, inF, false);
         return dx;
     }
@@ -136,9 +136,6 @@ public final class Dense extends Layer implements SoftmaxOutput {
     private float[] kT = new float[0];
     private Tensor dxBuf;
 
-    private static Tensor reuse(Tensor t, int[] shape) {
-        return t != null && java.util.Arrays.equals(t.shape, shape) ? t : Tensor.zeros(shape);
-    }
 
     @Override
     public boolean hasSoftmaxOutput() {

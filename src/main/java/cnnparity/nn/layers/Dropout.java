@@ -54,7 +54,7 @@ public final class Dropout extends Layer {
         float scale = (float) (1.0 / (1.0 - rate));
         int size = x.size();
         if (mask == null || mask.length != size) mask = new float[size];
-        if (out == null || !java.util.Arrays.equals(out.shape, x.shape)) out = x.zerosLike();
+        out = Tensor.reuse(out, x.shape);
         float[] m = mask, xd = x.data, yd = out.data;
         long threshold = (long) Math.ceil(rate * (1 << 24)); // u >= rate  <=>  bits >= rate * 2^24
         int i = 0;
@@ -76,7 +76,7 @@ public final class Dropout extends Layer {
     @Override
     public Tensor backward(Tensor dy) {
         if (mask == null) return dy;
-        if (dxBuf == null || !java.util.Arrays.equals(dxBuf.shape, dy.shape)) dxBuf = dy.zerosLike();
+        dxBuf = Tensor.reuse(dxBuf, dy.shape);
         float[] d = dxBuf.data, g = dy.data, m = mask;
         for (int i = 0; i < m.length; i++) d[i] = g[i] * m[i];
         return dxBuf;

@@ -78,7 +78,7 @@ public final class MaxPooling2D extends Pooling2D {
         // order is the cell TensorFlow's strict-greater scan keeps (a NaN maximum: the first NaN).
         // Found again here from x and y rather than stored by forward: no argmax array to write and read.
         int n = x.dim(0);
-        Tensor dx = dxBuf = dxBuf != null && java.util.Arrays.equals(dxBuf.shape, x.shape) ? dxBuf : x.zerosLike();
+        Tensor dx = dxBuf = Tensor.reuse(dxBuf, x.shape);
         float[] xd = x.data, yd = out.data, g = dy.data, d = dx.data;
         boolean fast = isPlain2x2For(h, w);
         Parallel.forChunks((n + 15) / 16, chunk -> {
