@@ -42,29 +42,15 @@ public final class Backprop {
         List<Tensor> outs = model.forwardAll(x, training);
         Tensor pred = outs.get(outs.size() - 1);
         List<Layer> layers = model.layers();
-        Layer last = layers.get(layers.size() - 1);
-        SoftmaxOutput fusedLayer = fusedOutput(loss, last);
-        boolean fused = fusedLayer != null;
-        double value;
-        Tensor dy;
-        Tensor logitsGrad = null;
+        Head head = head(model, loss, pred, y);
         List<Tensor> grads = new ArrayList<>(Collections.nCopies(layers.size(), null));
-        int i = layers.size() - 1;
-        if (fused) {
-            SoftmaxOutput so = fusedLayer;
-            value = loss.valueFromLogits(so.lastLogits(), y);
-            logitsGrad = loss.logitsGradient(pred, y);
-            dy = so.backwardFromLogits(logitsGrad);
-            i--;
-        } else {
-            value = loss.value(pred, y);
-            dy = loss.gradient(pred, y);
-        }
+        Tensor dy = head.dy();
+        int i = head.below();
         for (; i >= 0; i--) {
             grads.set(i, dy);
             dy = layers.get(i).backward(dy);
         }
-        return new Result(value, pred, outs, grads, logitsGrad, dy, fused);
+        return new Result(head.loss(), pred, outs, grads, head.logitsGrad(), dy, head.logitsGrad() != null);
     }
 
     /** What a training step produced: the loss and the model's prediction (valid until the next step). */
@@ -79,24 +65,29 @@ public final class Backprop {
      * parity harness uses {@link #run}, which reports every layer.
      */
     public static Step step(Model model, Loss loss, Tensor x, Tensor y) {
-        List<Layer> layers = model.layers();
-        layers.get(0).setNeedInputGradient(false);
+        model.layers().get(0).setNeedInputGradient(false);
         model.zeroGrad();
         Tensor pred = model.forwardTraining(x);
-        SoftmaxOutput fusedLayer = fusedOutput(loss, layers.get(layers.size() - 1));
-        double value;
-        Tensor dy;
+        Head head = head(model, loss, pred, y);
+        if (head.below() >= 0) model.backwardTraining(head.dy(), head.below());
+        return new Step(head.loss(), pred);
+    }
+
+    /**
+     * The loss of a training forward, and d(loss)/d(output of layer {@code below}): through the
+     * last layer's fused logits path when Keras computes the loss from its logits (then
+     * {@code logitsGrad} is set and {@code below} is the layer before it), else from the prediction.
+     */
+    private record Head(double loss, Tensor dy, Tensor logitsGrad, int below) {
+    }
+
+    private static Head head(Model model, Loss loss, Tensor pred, Tensor y) {
+        List<Layer> layers = model.layers();
         int last = layers.size() - 1;
-        if (fusedLayer != null) {
-            value = loss.valueFromLogits(fusedLayer.lastLogits(), y);
-            dy = fusedLayer.backwardFromLogits(loss.logitsGradient(pred, y));
-            last--;
-        } else {
-            value = loss.value(pred, y);
-            dy = loss.gradient(pred, y);
-        }
-        if (last >= 0) model.backwardTraining(dy, last);
-        return new Step(value, pred);
+        SoftmaxOutput fused = fusedOutput(loss, layers.get(last));
+        if (fused == null) return new Head(loss.value(pred, y), loss.gradient(pred, y), null, last);
+        Tensor logitsGrad = loss.logitsGradient(pred, y);
+        return new Head(loss.valueFromLogits(fused.lastLogits(), y), fused.backwardFromLogits(logitsGrad), logitsGrad, last - 1);
     }
 
     /**
