@@ -24,7 +24,7 @@ public final class BiasGrad {
      * += column sums of dz.
      */
     public static void maskAndSum(float[] y, float[] dy, int off, float[] dz, int dzOff, int rows, int f, float[] dbias) {
-        (VECTOR != null && Gemm.vectorActive() ? VECTOR : PORTABLE).maskAndSum(y, dy, off, dz, dzOff, rows, f, dbias);
+        Gemm.choose(VECTOR, PORTABLE).maskAndSum(y, dy, off, dz, dzOff, rows, f, dbias);
     }
 
     static final class Scalar implements Kernel {

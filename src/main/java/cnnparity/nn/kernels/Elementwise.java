@@ -21,7 +21,7 @@ public final class Elementwise {
 
     /** dst[dOff + t] += src[sOff + t] for t in [0, len): col2im's scatter of a kernel row back into dx. */
     public static void addInto(float[] dst, int dOff, float[] src, int sOff, int len) {
-        (VECTOR != null && Gemm.vectorActive() ? VECTOR : PORTABLE).addInto(dst, dOff, src, sOff, len);
+        Gemm.choose(VECTOR, PORTABLE).addInto(dst, dOff, src, sOff, len);
     }
 
     static Kernel portable() {

@@ -76,6 +76,11 @@ public final class Gemm {
         return active == VECTOR && VECTOR != null;
     }
 
+    /** The other kernels follow this one's switch: {@code vector} (when loaded) once Gemm uses its vector kernel, else {@code portable}. */
+    static <T> T choose(T vector, T portable) {
+        return vector != null && vectorActive() ? vector : portable;
+    }
+
     /** Moves to the vector kernel now (when present): for benchmarks of the steady state. */
     public static void useVectorNow() {
         if (VECTOR != null) active = VECTOR;
@@ -93,9 +98,9 @@ public final class Gemm {
     }
 
     /**
-     * C = A B + bias, then ReLU when {@code relu}: the bias add and activation fused into the
-     * product's last store (per element the same float operations as the product followed by a
-     * separate bias pass and ReLU pass).
+     * C = A B + bias, then ReLU when {@code relu}: the bias add and activation applied to each
+     * finished band of the product while it is in L1 (per element the same float operations as
+     * the product followed by a separate bias pass and ReLU pass).
      */
     public static void nnBias(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, float[] bias, boolean relu) {
         count(2L * m * k * n);

@@ -46,7 +46,7 @@ public final class MaxPool2x2 {
 
     /** The same switch as Gemm's: the vector kernel once the JIT has compiled it (both give the same bits). */
     private static Kernel kernel() {
-        return VECTOR != null && Gemm.vectorActive() ? VECTOR : PORTABLE;
+        return Gemm.choose(VECTOR, PORTABLE);
     }
 
     /** y for samples [b0, b1). */
