@@ -93,7 +93,8 @@ public abstract class Layer {
     /**
      * Inference through this layer and {@code next} at once, when the pair has a fused path
      * (Conv2D followed by 2x2 MaxPooling2D: the conv output never goes out to memory); null
-     * otherwise. Must equal {@code next.forward(forward(x, false), false)} bit for bit. Only
+     * otherwise. Must equal {@code next.forward(forward(x, false), false)} bit for bit, or to
+     * rounding where it computes the convolution by another algorithm (Winograd). Only
      * {@link Model#forward} with training off uses it: the parity harness reads every layer's
      * output through {@link Model#forwardAll}, which never fuses.
      */
@@ -103,7 +104,8 @@ public abstract class Layer {
 
     /**
      * Training forward through this layer and {@code next} at once, when the pair has a fused
-     * path; null otherwise. The output must equal the layer-by-layer one bit for bit, and
+     * path; null otherwise. The output must equal the layer-by-layer one (bit for bit, or to
+     * rounding as {@link #forwardInferenceFused}), and
      * {@link #backwardTrainingFused} must then give the same gradients as {@code backward} of both.
      * Only {@link Model#forwardTraining} uses it (the trainer's step); the parity harness does not.
      */

@@ -79,8 +79,9 @@ public final class Model {
     /**
      * The trainer's forward (training mode): layer pairs with a fused path run as one
      * ({@link Layer#forwardTrainingFused}); {@link #backwardTraining} must follow. Same outputs and
-     * gradients as {@link #forwardAll} and {@link #backward}, bit for bit, without the
-     * intermediate tensors of the fused pairs.
+     * gradients as {@link #forwardAll} and {@link #backward} (bit for bit, or to rounding where a
+     * pair's convolution runs through nn.kernels.Winograd), without the intermediate tensors of
+     * the fused pairs.
      */
     public Tensor forwardTraining(Tensor x) {
         return run(x, true, true);

@@ -58,10 +58,12 @@ public final class Backprop {
     }
 
     /**
-     * One training step's forward and backward, as {@link #run} computes it (same loss, same
-     * gradients, bit for bit), without keeping each layer's output and output gradient: layer
-     * pairs with a fused path (Conv2D + 2x2 MaxPooling2D) run as one, so their full-size
-     * intermediate tensors never go out to memory. The trainer's and the benchmark's step; the
+     * One training step's forward and backward, as {@link #run} computes it, without keeping each
+     * layer's output and output gradient: layer pairs with a fused path (Conv2D + 2x2
+     * MaxPooling2D) run as one, so their full-size intermediate tensors never go out to memory.
+     * Bit for bit {@link #run}'s loss and gradients, except where such a pair's convolution goes
+     * through Winograd's algorithm (nn.kernels.Winograd: a 3x3 kernel on 8 or more channels;
+     * a rounding-level difference, FastPathsTest bounds it). The trainer's and the benchmark's step; the
      * parity harness uses {@link #run}, which reports every layer.
      */
     public static Step step(Model model, Loss loss, Tensor x, Tensor y) {

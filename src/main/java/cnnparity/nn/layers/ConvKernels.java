@@ -228,11 +228,16 @@ final class ConvKernels {
      * into a per-thread block and pooled while still in cache, into pooled (N, OH/2, OW/2, F); the
      * full-size conv output is never written. With {@code codes} (training), the winning cell of
      * each window is kept for {@link #backwardPooled}. Per element the same operations as
-     * {@link #forward} then the pooling, so the same bits.
+     * {@link #forward} then the pooling, so the same bits; except where {@link #winogradFor} holds,
+     * where the conv outputs come from Winograd's F(2x2, 3x3) (other sums, the same rounding level).
      */
     static void forwardPooled(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                               int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
                               float[] bias, boolean relu, float[] pooled, float[] codes) {
+        if (winogradFor(c, kh, kw, sh, sw, dh, dw, padTop, padLeft)) {
+            forwardPooledWinograd(x, n, h, w, c, k, f, oh, ow, bias, relu, pooled, codes);
+            return;
+        }
         Plan plan = Plan.of(x, h, w, c, kh, kw, f, sh, sw, dh, dw, padTop, padLeft, oh, ow);
         // inference: the product only; bias and ReLU go on the pooled values (4x fewer), which gives
         // the same numbers since both are monotone (MaxPool2x2.forwardBiasRelu)
@@ -251,6 +256,56 @@ final class ConvKernels {
             }
         });
     }
+
+    /**
+     * Whether {@link #forwardPooled} runs through Winograd's F(2x2, 3x3): a 3x3 kernel, stride 1,
+     * no dilation, 'valid' padding, and enough input channels for the 16 products to be real
+     * matrix products (the first layer on a grey image, C = 1, stays on its implicit GEMM).
+     * Off ({@link cnnparity.nn.kernels.Winograd#setEnabled}): the fused paths give the layer-by-layer bits.
+     */
+    static boolean winogradFor(int c, int kh, int kw, int sh, int sw, int dh, int dw, int padTop, int padLeft) {
+        return cnnparity.nn.kernels.Winograd.enabled() && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && padTop == 0 && padLeft == 0 && c >= 8;
+    }
+
+    private static final ThreadLocal<float[][]> WINO = ThreadLocal.withInitial(() -> new float[4][0]);
+
+    private static float[] winoBuffer(int slot, int size) {
+        float[][] w = WINO.get();
+        if (w[slot].length < size) w[slot] = new float[size];
+        return w[slot];
+    }
+
+    /**
+     * {@link #forwardPooled} by Winograd (nn.kernels.Winograd): a 2x2 block of conv outputs per
+     * pooling window, so only the pooled windows' outputs are computed. Samples go through in groups
+     * whose transformed tiles and products stay in L2.
+     */
+    private static void forwardPooledWinograd(float[] x, int n, int h, int w, int c, float[] k, int f, int oh, int ow,
+                                              float[] bias, boolean relu, float[] pooled, float[] codes) {
+        int ph = oh / 2, pw = ow / 2, perSample = ph * pw;
+        float[] u = winoBuffer(0, 16 * c * f); // the calling thread's; read only by the chunk tasks
+        cnnparity.nn.kernels.Winograd.kernelTransform(k, c, f, u);
+        int gs = Math.max(1, Math.min(CHUNK, WINO_TILES / Math.max(1, perSample)));
+        Parallel.forChunks((n + CHUNK - 1) / CHUNK, ci -> {
+            int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
+            int maxTiles = gs * perSample;
+            float[] v = winoBuffer(1, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, c)), m = winoBuffer(2, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, f)), zb = winoBuffer(3, maxTiles * 4 * f);
+            for (int b0 = c0; b0 < c1; b0 += gs) {
+                int b1 = Math.min(c1, b0 + gs), tiles = (b1 - b0) * perSample;
+                cnnparity.nn.kernels.Winograd.inputTransform(x, b0, b1, h, w, c, ph, pw, v);
+                cnnparity.nn.kernels.Winograd.products(v, u, m, tiles, c, f);
+                if (codes == null) { // inference: bias and ReLU after the pooling, as in the direct path
+                    cnnparity.nn.kernels.Winograd.outputTransform(m, tiles, ph, pw, f, zb, null, false);
+                    cnnparity.nn.kernels.MaxPool2x2.forwardBlockBiasRelu(zb, pooled, b0, b1, 2 * ph, 2 * pw, f, ph, pw, bias, relu);
+                } else { // training: + bias and ReLU on each output (the GEMM epilogue's), then which cell of each window won
+                    cnnparity.nn.kernels.Winograd.outputTransform(m, tiles, ph, pw, f, zb, bias, relu);
+                    cnnparity.nn.kernels.MaxPool2x2.forwardWinners(zb, pooled, codes, b0, b1, 2 * ph, 2 * pw, f, ph, pw);
+                }
+            }
+        });
+    }
+
+    static int WINO_TILES = Integer.getInteger("cnnparity.winogradTiles", 100);
 
     /**
      * Backward of {@link #forwardPooled} in training: from d(loss)/d(pooled), each sample's

@@ -1,0 +1,101 @@
+package cnnparity.nn.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Winograd's F(2x2, 3x3) against a float64 convolution (its outputs are the convolution to float
+ * rounding), and its portable and Vector API transforms against each other (the same bits),
+ * channel and filter counts with and without a vector tail.
+ */
+class WinogradTest {
+    record Shape(int n, int h, int w, int c, int f) {
+        int ph() {
+            return (h - 2) / 2;
+        }
+
+        int pw() {
+            return (w - 2) / 2;
+        }
+    }
+
+    static final Shape[] SHAPES = {
+        new Shape(3, 13, 13, 32, 64), // the MNIST convnet's conv2d_1: 11x11 outputs, the last row and column in no window
+        new Shape(2, 10, 9, 20, 24),  // channel and filter tails past the last whole vector
+        new Shape(1, 6, 6, 8, 10),
+    };
+
+    static float[] random(SplittableRandom r, int size, double lo, double hi) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) a[i] = (float) r.nextDouble(lo, hi);
+        return a;
+    }
+
+    /** The conv outputs of every pooling window, z (N, 2PH, 2PW, F), through the three steps. */
+    static float[] winograd(Shape s, float[] x, float[] k, float[] bias, boolean relu) {
+        int tiles = s.n * s.ph() * s.pw();
+        float[] u = new float[16 * s.c * s.f], v = new float[16 * Winograd.plane(tiles, s.c)], m = new float[16 * Winograd.plane(tiles, s.f)];
+        float[] z = new float[tiles * 4 * s.f];
+        Winograd.kernelTransform(k, s.c, s.f, u);
+        Winograd.inputTransform(x, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), v);
+        Winograd.products(v, u, m, tiles, s.c, s.f);
+        Winograd.outputTransform(m, tiles, s.ph(), s.pw(), s.f, z, bias, relu);
+        return z;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> equalsTheConvolutionToRounding() {
+        return Stream.of(SHAPES).map(s -> DynamicTest.dynamicTest(s.toString(), () -> {
+            SplittableRandom r = new SplittableRandom(s.c * 31 + s.f);
+            float[] x = random(r, s.n * s.h * s.w * s.c, -1, 1), k = random(r, 9 * s.c * s.f, -0.5, 0.5);
+            float[] z = winograd(s, x, k, null, false);
+            double worst = 0;
+            int oh = 2 * s.ph(), ow = 2 * s.pw();
+            for (int b = 0; b < s.n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) for (int q = 0; q < s.f; q++) {
+                double exact = 0, magnitude = 0; // float64 sum, and the sum of |terms| rounding scales with
+                for (int a = 0; a < 3; a++) for (int e = 0; e < 3; e++) for (int ch = 0; ch < s.c; ch++) {
+                    double t = (double) x[((b * s.h + i + a) * s.w + j + e) * s.c + ch] * k[((a * 3 + e) * s.c + ch) * s.f + q];
+                    exact += t;
+                    magnitude += Math.abs(t);
+                }
+                double err = Math.abs(z[((b * oh + i) * ow + j) * s.f + q] - exact) / magnitude;
+                worst = Math.max(worst, err);
+            }
+            System.out.printf("Winograd %s: largest error %.2e of the sum of |terms|%n", s, worst);
+            // measured below 1e-7 (a float32 sum of 9C terms, plus the transforms' few roundings);
+            // a wrong sign or coefficient anywhere in the transforms gives errors near 1
+            assertTrue(worst < 1e-6, "error " + worst);
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> portableAndVectorTransformsAgreeBitForBit() {
+        Winograd.Kernel scalar = new Winograd.Scalar(), vector = new VectorWinograd();
+        return Stream.of(SHAPES).map(s -> DynamicTest.dynamicTest(s.toString(), () -> {
+            SplittableRandom r = new SplittableRandom(s.c + s.f);
+            int tiles = s.n * s.ph() * s.pw();
+            float[] k = random(r, 9 * s.c * s.f, -1, 1), u1 = new float[16 * s.c * s.f], u2 = new float[u1.length];
+            scalar.kernelTransform(k, s.c, s.f, u1);
+            vector.kernelTransform(k, s.c, s.f, u2);
+            assertArrayEquals(u1, u2, "kernel transform");
+            float[] x = random(r, s.n * s.h * s.w * s.c, -1, 1);
+            int vp = Winograd.plane(tiles, s.c), mp = Winograd.plane(tiles, s.f);
+            float[] v1 = new float[16 * vp], v2 = new float[16 * vp];
+            scalar.inputTransform(x, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), v1, vp);
+            vector.inputTransform(x, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), v2, vp);
+            assertArrayEquals(v1, v2, "input transform");
+            float[] m = random(r, 16 * mp, -1, 1), bias = random(r, s.f, -1, 1);
+            for (float[] b : new float[][] {null, bias}) for (boolean relu : new boolean[] {false, true}) {
+                float[] z1 = new float[tiles * 4 * s.f], z2 = new float[z1.length];
+                scalar.outputTransform(m, mp, tiles, s.ph(), s.pw(), s.f, z1, b, relu);
+                vector.outputTransform(m, mp, tiles, s.ph(), s.pw(), s.f, z2, b, relu);
+                assertArrayEquals(z1, z2, "output transform, bias " + (b != null) + ", relu " + relu);
+            }
+        }));
+    }
+}
