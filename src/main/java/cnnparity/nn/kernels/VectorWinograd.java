@@ -92,6 +92,94 @@ final class VectorWinograd implements Winograd.Kernel {
     }
 
     @Override
+    public void gradTransform(float[] dz, int tiles, int ph, int pw, int f, float[] w, int plane) {
+        int fv = f - f % L, zRow = 2 * pw * f;
+        int t = 0;
+        for (int s = 0; s < tiles / (ph * pw); s++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
+            int z0 = ((s * 2 * ph + 2 * ti) * 2 * pw + 2 * tj) * f;
+            for (int q = 0; q < fv; q += L) gradVector(dz, z0 + q, zRow, f, w, t * f + q, plane);
+            if (fv < f) Winograd.gradTile(dz, z0, zRow, f, w, t * f, plane, fv, f);
+        }
+    }
+
+    /** One tile's W = A dy A^T for L filters: dy's 2x2 block at z0, z0 + f, z0 + zRow, z0 + zRow + f. */
+    private static void gradVector(float[] dz, int z0, int zRow, int f, float[] w, int p, int plane) {
+        FloatVector a = FloatVector.fromArray(S, dz, z0), b = FloatVector.fromArray(S, dz, z0 + f);
+        FloatVector c = FloatVector.fromArray(S, dz, z0 + zRow), d = FloatVector.fromArray(S, dz, z0 + zRow + f);
+        // A dy: rows [a b], [a+c b+d], [a-c b-d], [-c -d]; each row [r s] to [r, r+s, r-s, -s]
+        a.intoArray(w, p);
+        a.add(b).intoArray(w, p + plane);
+        a.sub(b).intoArray(w, p + 2 * plane);
+        b.neg().intoArray(w, p + 3 * plane);
+        FloatVector r = a.add(c), s = b.add(d);
+        r.intoArray(w, p + 4 * plane);
+        r.add(s).intoArray(w, p + 5 * plane);
+        r.sub(s).intoArray(w, p + 6 * plane);
+        s.neg().intoArray(w, p + 7 * plane);
+        r = a.sub(c);
+        s = b.sub(d);
+        r.intoArray(w, p + 8 * plane);
+        r.add(s).intoArray(w, p + 9 * plane);
+        r.sub(s).intoArray(w, p + 10 * plane);
+        s.neg().intoArray(w, p + 11 * plane);
+        r = c.neg();
+        s = d.neg();
+        r.intoArray(w, p + 12 * plane);
+        r.add(s).intoArray(w, p + 13 * plane);
+        r.sub(s).intoArray(w, p + 14 * plane);
+        s.neg().intoArray(w, p + 15 * plane);
+    }
+
+    @Override
+    public void inputGradTransform(float[] dv, int plane, int b0, int b1, int h, int w, int c, int ph, int pw, float[] dx) {
+        int cv = c - c % L, row = w * c;
+        int t = 0;
+        for (int b = b0; b < b1; b++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
+            int x0 = ((b * h + 2 * ti) * w + 2 * tj) * c;
+            for (int ch = 0; ch < cv; ch += L) inputGradVector(dv, t * c + ch, plane, dx, x0 + ch, row, c);
+            if (cv < c) Winograd.inputGradTile(dv, t * c, plane, dx, x0, row, c, cv, c);
+        }
+    }
+
+    /** One tile's dx += B dV B^T for L channels, the tile's top-left cell of dx at x0. */
+    private static void inputGradVector(float[] dv, int p, int plane, float[] dx, int x0, int row, int c) {
+        // B D, column by column: D0, D1 - D2 + D3, D2 + D1 - D0, -D3
+        FloatVector d0 = FloatVector.fromArray(S, dv, p), d1 = FloatVector.fromArray(S, dv, p + 4 * plane);
+        FloatVector d2 = FloatVector.fromArray(S, dv, p + 8 * plane), d3 = FloatVector.fromArray(S, dv, p + 12 * plane);
+        FloatVector e00 = d0, e10 = d1.sub(d2).add(d3), e20 = d2.add(d1).sub(d0), e30 = d3.neg();
+        d0 = FloatVector.fromArray(S, dv, p + plane); d1 = FloatVector.fromArray(S, dv, p + 5 * plane);
+        d2 = FloatVector.fromArray(S, dv, p + 9 * plane); d3 = FloatVector.fromArray(S, dv, p + 13 * plane);
+        FloatVector e01 = d0, e11 = d1.sub(d2).add(d3), e21 = d2.add(d1).sub(d0), e31 = d3.neg();
+        d0 = FloatVector.fromArray(S, dv, p + 2 * plane); d1 = FloatVector.fromArray(S, dv, p + 6 * plane);
+        d2 = FloatVector.fromArray(S, dv, p + 10 * plane); d3 = FloatVector.fromArray(S, dv, p + 14 * plane);
+        FloatVector e02 = d0, e12 = d1.sub(d2).add(d3), e22 = d2.add(d1).sub(d0), e32 = d3.neg();
+        d0 = FloatVector.fromArray(S, dv, p + 3 * plane); d1 = FloatVector.fromArray(S, dv, p + 7 * plane);
+        d2 = FloatVector.fromArray(S, dv, p + 11 * plane); d3 = FloatVector.fromArray(S, dv, p + 15 * plane);
+        FloatVector e03 = d0, e13 = d1.sub(d2).add(d3), e23 = d2.add(d1).sub(d0), e33 = d3.neg();
+        // (B D) B^T, row by row: [e0, e1 - e2 + e3, e2 + e1 - e0, -e3] added at the tile's row i
+        int xo = x0;
+        FloatVector.fromArray(S, dx, xo).add(e00).intoArray(dx, xo);
+        FloatVector.fromArray(S, dx, xo + c).add(e01.sub(e02).add(e03)).intoArray(dx, xo + c);
+        FloatVector.fromArray(S, dx, xo + 2 * c).add(e02.add(e01).sub(e00)).intoArray(dx, xo + 2 * c);
+        FloatVector.fromArray(S, dx, xo + 3 * c).add(e03.neg()).intoArray(dx, xo + 3 * c);
+        xo += row;
+        FloatVector.fromArray(S, dx, xo).add(e10).intoArray(dx, xo);
+        FloatVector.fromArray(S, dx, xo + c).add(e11.sub(e12).add(e13)).intoArray(dx, xo + c);
+        FloatVector.fromArray(S, dx, xo + 2 * c).add(e12.add(e11).sub(e10)).intoArray(dx, xo + 2 * c);
+        FloatVector.fromArray(S, dx, xo + 3 * c).add(e13.neg()).intoArray(dx, xo + 3 * c);
+        xo += row;
+        FloatVector.fromArray(S, dx, xo).add(e20).intoArray(dx, xo);
+        FloatVector.fromArray(S, dx, xo + c).add(e21.sub(e22).add(e23)).intoArray(dx, xo + c);
+        FloatVector.fromArray(S, dx, xo + 2 * c).add(e22.add(e21).sub(e20)).intoArray(dx, xo + 2 * c);
+        FloatVector.fromArray(S, dx, xo + 3 * c).add(e23.neg()).intoArray(dx, xo + 3 * c);
+        xo += row;
+        FloatVector.fromArray(S, dx, xo).add(e30).intoArray(dx, xo);
+        FloatVector.fromArray(S, dx, xo + c).add(e31.sub(e32).add(e33)).intoArray(dx, xo + c);
+        FloatVector.fromArray(S, dx, xo + 2 * c).add(e32.add(e31).sub(e30)).intoArray(dx, xo + 2 * c);
+        FloatVector.fromArray(S, dx, xo + 3 * c).add(e33.neg()).intoArray(dx, xo + 3 * c);
+    }
+
+    @Override
     public void outputTransform(float[] m, int plane, int tiles, int ph, int pw, int f, float[] z, float[] bias, boolean relu) {
         int fv = f - f % L, zRow = 2 * pw * f;
         int t = 0;

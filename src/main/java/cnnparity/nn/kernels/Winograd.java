@@ -31,6 +31,10 @@ public final class Winograd {
         void inputTransform(float[] x, int b0, int b1, int h, int w, int c, int ph, int pw, float[] v, int plane);
 
         void outputTransform(float[] m, int plane, int tiles, int ph, int pw, int f, float[] z, float[] bias, boolean relu);
+
+        void gradTransform(float[] dz, int tiles, int ph, int pw, int f, float[] w, int plane);
+
+        void inputGradTransform(float[] dv, int plane, int b0, int b1, int h, int w, int c, int ph, int pw, float[] dx);
     }
 
     private static final Kernel PORTABLE = new Scalar();
@@ -98,6 +102,123 @@ public final class Winograd {
         kernel().outputTransform(m, plane(tiles, f), tiles, ph, pw, f, z, bias, relu);
     }
 
+    /*
+     * Backward. y = A^T (U . V) A is linear in U and in V, so with W = A dy A^T (the 2x2 output
+     * gradient of a tile spread to 4x4):
+     *   dU = sum over tiles of V . W      (per channel pair: 16 products (C,T) x (T,F))
+     *   dk = G^T dU G                     (3x3 from 4x4)
+     *   dV = W . U summed over filters    (16 products (T,F) x (F,C))
+     *   dx += B dV B^T at the tile's 4x4 cells
+     * the exact gradients of the forward above (the transposes of its linear maps).
+     */
+
+    /** W (16, T, F), {@link #plane}(T, F) apart, from dz (T/(PH*PW), 2*PH, 2*PW, F): the conv output gradient of the windows. */
+    public static void gradTransform(float[] dz, int tiles, int ph, int pw, int f, float[] w) {
+        kernel().gradTransform(dz, tiles, ph, pw, f, w, plane(tiles, f));
+    }
+
+    /** dU (16, C, F) += V[xi]^T W[xi] for each tile position: the weight gradient in the transformed domain. */
+    public static void weightGradProducts(float[] v, float[] w, float[] du, int tiles, int c, int f) {
+        int vp = plane(tiles, c), wp = plane(tiles, f);
+        for (int xi = 0; xi < 16; xi++) Gemm.tn(v, xi * vp, w, xi * wp, du, xi * c * f, c, tiles, f);
+    }
+
+    /** uT (16, F, C): each position's U transposed, for {@link #inputGradProducts}. */
+    public static void transposeU(float[] u, int c, int f, float[] uT) {
+        for (int xi = 0; xi < 16; xi++) {
+            int o = xi * c * f;
+            for (int ch = 0; ch < c; ch++) for (int q = 0; q < f; q++) uT[o + q * c + ch] = u[o + ch * f + q];
+        }
+    }
+
+    /** dV (16, T, C), {@link #plane}(T, C) apart: dV[xi] = W[xi] x U[xi]^T. */
+    public static void inputGradProducts(float[] w, float[] uT, float[] dv, int tiles, int c, int f) {
+        int wp = plane(tiles, f), vp = plane(tiles, c);
+        for (int xi = 0; xi < 16; xi++) Gemm.nn(w, xi * wp, uT, xi * f * c, dv, xi * vp, tiles, f, c, false);
+    }
+
+    /**
+     * dx += B dV B^T at each tile's 4x4 cells, samples [b0, b1) of dx (N, H, W, C), tiles in order
+     * (overlapping tiles add in a fixed order). dx must hold zeros (or what to add to) there.
+     */
+    public static void inputGradTransform(float[] dv, int tiles, int b0, int b1, int h, int w, int c, int ph, int pw, float[] dx) {
+        kernel().inputGradTransform(dv, plane(tiles, c), b0, b1, h, w, c, ph, pw, dx);
+    }
+
+    /** dk (3, 3, C, F) += G^T dU G, from dU (16, C, F). Once per step: plain loops. */
+    public static void kernelGradTransform(float[] du, int c, int f, float[] dk) {
+        int cf = c * f;
+        for (int q = 0; q < cf; q++) {
+            // G^T D, column by column: D0 + (D1 + D2)/2, (D1 - D2)/2, (D1 + D2)/2 + D3
+            float d0 = du[q], d1 = du[4 * cf + q], d2 = du[8 * cf + q], d3 = du[12 * cf + q];
+            float r00 = d0 + 0.5f * (d1 + d2), r10 = 0.5f * (d1 - d2), r20 = 0.5f * (d1 + d2) + d3;
+            d0 = du[cf + q]; d1 = du[5 * cf + q]; d2 = du[9 * cf + q]; d3 = du[13 * cf + q];
+            float r01 = d0 + 0.5f * (d1 + d2), r11 = 0.5f * (d1 - d2), r21 = 0.5f * (d1 + d2) + d3;
+            d0 = du[2 * cf + q]; d1 = du[6 * cf + q]; d2 = du[10 * cf + q]; d3 = du[14 * cf + q];
+            float r02 = d0 + 0.5f * (d1 + d2), r12 = 0.5f * (d1 - d2), r22 = 0.5f * (d1 + d2) + d3;
+            d0 = du[3 * cf + q]; d1 = du[7 * cf + q]; d2 = du[11 * cf + q]; d3 = du[15 * cf + q];
+            float r03 = d0 + 0.5f * (d1 + d2), r13 = 0.5f * (d1 - d2), r23 = 0.5f * (d1 + d2) + d3;
+            // (G^T D) G, row by row
+            kernelGradRow(dk, 0, cf, q, r00, r01, r02, r03);
+            kernelGradRow(dk, 3, cf, q, r10, r11, r12, r13);
+            kernelGradRow(dk, 6, cf, q, r20, r21, r22, r23);
+        }
+    }
+
+    private static void kernelGradRow(float[] dk, int cell, int cf, int q, float e0, float e1, float e2, float e3) {
+        dk[cell * cf + q] += e0 + 0.5f * (e1 + e2);
+        dk[(cell + 1) * cf + q] += 0.5f * (e1 - e2);
+        dk[(cell + 2) * cf + q] += 0.5f * (e1 + e2) + e3;
+    }
+
+    /** One tile's W for filters [q0, q1): dz's 2x2 block at z0 (and z0 + zRow). */
+    static void gradTile(float[] dz, int z0, int zRow, int f, float[] w, int o, int plane, int q0, int q1) {
+        int z1 = z0 + zRow;
+        for (int q = q0; q < q1; q++) {
+            float p = dz[z0 + q], r = dz[z0 + f + q], s = dz[z1 + q], t = dz[z1 + f + q];
+            // A dy: rows [p r], [p+s r+t], [p-s r-t], [-s -t]; then (A dy) A^T: [a, a+b, a-b, -b] along each row
+            gradRow(w, o + q, plane, 0, p, r);
+            gradRow(w, o + q, plane, 4, p + s, r + t);
+            gradRow(w, o + q, plane, 8, p - s, r - t);
+            gradRow(w, o + q, plane, 12, -s, -t);
+        }
+    }
+
+    private static void gradRow(float[] w, int p, int plane, int xi, float a, float b) {
+        w[p + xi * plane] = a;
+        w[p + (xi + 1) * plane] = a + b;
+        w[p + (xi + 2) * plane] = a - b;
+        w[p + (xi + 3) * plane] = -b;
+    }
+
+    /** One tile's dx += B dV B^T for channels [ch0, ch1): dV at o, the tile's top-left cell of dx at x0. */
+    static void inputGradTile(float[] dv, int o, int plane, float[] dx, int x0, int row, int c, int ch0, int ch1) {
+        for (int ch = ch0; ch < ch1; ch++) {
+            int p = o + ch;
+            // B D, column by column: D0, D1 - D2 + D3, D2 + D1 - D0, -D3
+            float d0 = dv[p], d1 = dv[p + 4 * plane], d2 = dv[p + 8 * plane], d3 = dv[p + 12 * plane];
+            float e00 = d0, e10 = d1 - d2 + d3, e20 = d2 + d1 - d0, e30 = -d3;
+            d0 = dv[p + plane]; d1 = dv[p + 5 * plane]; d2 = dv[p + 9 * plane]; d3 = dv[p + 13 * plane];
+            float e01 = d0, e11 = d1 - d2 + d3, e21 = d2 + d1 - d0, e31 = -d3;
+            d0 = dv[p + 2 * plane]; d1 = dv[p + 6 * plane]; d2 = dv[p + 10 * plane]; d3 = dv[p + 14 * plane];
+            float e02 = d0, e12 = d1 - d2 + d3, e22 = d2 + d1 - d0, e32 = -d3;
+            d0 = dv[p + 3 * plane]; d1 = dv[p + 7 * plane]; d2 = dv[p + 11 * plane]; d3 = dv[p + 15 * plane];
+            float e03 = d0, e13 = d1 - d2 + d3, e23 = d2 + d1 - d0, e33 = -d3;
+            // (B D) B^T, row by row, added at the tile's row i
+            inputGradRow(dx, x0 + ch, c, e00, e01, e02, e03);
+            inputGradRow(dx, x0 + row + ch, c, e10, e11, e12, e13);
+            inputGradRow(dx, x0 + 2 * row + ch, c, e20, e21, e22, e23);
+            inputGradRow(dx, x0 + 3 * row + ch, c, e30, e31, e32, e33);
+        }
+    }
+
+    private static void inputGradRow(float[] dx, int xo, int c, float e0, float e1, float e2, float e3) {
+        dx[xo] += e0;
+        dx[xo + c] += e1 - e2 + e3;
+        dx[xo + 2 * c] += e2 + e1 - e0;
+        dx[xo + 3 * c] += -e3;
+    }
+
     /** Plain loops; the vector kernel (VectorWinograd) does the same operations in the same order per element. */
     static final class Scalar implements Kernel {
         @Override
@@ -111,6 +232,24 @@ public final class Winograd {
             for (int b = b0; b < b1; b++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
                 int x0 = ((b * h + 2 * ti) * w + 2 * tj) * c;
                 inputTile(x, x0, w * c, c, v, t * c, plane, 0, c);
+            }
+        }
+
+        @Override
+        public void gradTransform(float[] dz, int tiles, int ph, int pw, int f, float[] w, int plane) {
+            int t = 0;
+            for (int s = 0; s < tiles / (ph * pw); s++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
+                int z0 = ((s * 2 * ph + 2 * ti) * 2 * pw + 2 * tj) * f;
+                gradTile(dz, z0, 2 * pw * f, f, w, t * f, plane, 0, f);
+            }
+        }
+
+        @Override
+        public void inputGradTransform(float[] dv, int plane, int b0, int b1, int h, int w, int c, int ph, int pw, float[] dx) {
+            int t = 0;
+            for (int b = b0; b < b1; b++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
+                int x0 = ((b * h + 2 * ti) * w + 2 * tj) * c;
+                inputGradTile(dv, t * c, plane, dx, x0, w * c, c, 0, c);
             }
         }
 

@@ -317,6 +317,10 @@ final class ConvKernels {
                                int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
                                float[] dPooled, float[] pooled, float[] codes, boolean relu,
                                float[] dx, float[] dk, float[] dbias, Workspace ws) {
+        if (winogradFor(c, kh, kw, sh, sw, dh, dw, padTop, padLeft)) {
+            backwardPooledWinograd(x, n, h, w, c, k, f, oh, ow, dPooled, pooled, codes, relu, dx, dk, dbias, ws);
+            return;
+        }
         Plan plan = Plan.of(x, h, w, c, kh, kw, f, sh, sw, dh, dw, padTop, padLeft, oh, ow);
         int chunks = (n + CHUNK - 1) / CHUNK;
         float[] kT = ws.prepare(chunks, k, plan.kd, f);
@@ -335,11 +339,79 @@ final class ConvKernels {
         ws.addPartials(chunks, dk, dbias);
     }
 
+    /**
+     * Backward of {@link #forwardPooledWinograd}, in the same transformed domain
+     * (nn.kernels.Winograd): from each window's gradient (the winner cell's, 0 where the ReLU was
+     * off) W = A dy A^T per tile; the weight gradient as 16 products V^T W summed over the tiles
+     * of a chunk (chunk partials added in chunk order, then G^T dU G once); the input gradient as
+     * 16 products W U^T, then B dV B^T added at each tile's cells. Conv outputs no window reads
+     * have a zero gradient and are skipped. The exact gradients of the Winograd forward, which is
+     * the convolution; to rounding the layer-by-layer ones (FastPathsTest).
+     */
+    private static void backwardPooledWinograd(float[] x, int n, int h, int w, int c, float[] k, int f, int oh, int ow,
+                                               float[] dPooled, float[] pooled, float[] codes, boolean relu,
+                                               float[] dx, float[] dk, float[] dbias, Workspace ws) {
+        int ph = oh / 2, pw = ow / 2, perSample = ph * pw;
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        float[] uT = ws.prepareWinograd(chunks, k, c, f, dx != null);
+        int gs = Math.max(1, Math.min(CHUNK, WINO_TILES / Math.max(1, perSample)));
+        Parallel.forChunks(chunks, ci -> {
+            int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
+            java.util.Arrays.fill(ws.duPart[ci], 0f);
+            java.util.Arrays.fill(ws.dbPart[ci], 0f);
+            float[] du = ws.duPart[ci], db = ws.dbPart[ci];
+            int maxTiles = gs * perSample;
+            float[] v = winoBuffer(1, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, c));
+            float[] wt = winoBuffer(2, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, f));
+            float[] dz = winoBuffer(3, maxTiles * 4 * f);
+            for (int b0 = c0; b0 < c1; b0 += gs) {
+                int b1 = Math.min(c1, b0 + gs), tiles = (b1 - b0) * perSample;
+                // the windows' conv output gradient, (b1-b0, 2PH, 2PW, F): dy at each winner, 0 elsewhere
+                cnnparity.nn.kernels.MaxPool2x2.unpool(codes, pooled, dPooled, dz, b0, b1, 2 * ph, 2 * pw, f, ph, pw, relu);
+                if (dbias != null) BiasGrad.maskAndSum(null, dz, 0, dz, 0, tiles * 4, f, db);
+                cnnparity.nn.kernels.Winograd.gradTransform(dz, tiles, ph, pw, f, wt);
+                cnnparity.nn.kernels.Winograd.inputTransform(x, b0, b1, h, w, c, ph, pw, v);
+                cnnparity.nn.kernels.Winograd.weightGradProducts(v, wt, du, tiles, c, f);
+                if (dx != null) { // dV into v (its V is used up), then added at the tiles' cells
+                    cnnparity.nn.kernels.Winograd.inputGradProducts(wt, uT, v, tiles, c, f);
+                    java.util.Arrays.fill(dx, b0 * h * w * c, b1 * h * w * c, 0f);
+                    cnnparity.nn.kernels.Winograd.inputGradTransform(v, tiles, b0, b1, h, w, c, ph, pw, dx);
+                }
+            }
+        });
+        // the chunks' partials in chunk order (a fixed sum order), then back to the 3x3 kernel
+        float[] duSum = ws.duPart[0];
+        for (int ci = 1; ci < chunks; ci++) {
+            float[] part = ws.duPart[ci];
+            for (int i = 0; i < part.length; i++) duSum[i] += part[i];
+        }
+        cnnparity.nn.kernels.Winograd.kernelGradTransform(duSum, c, f, dk);
+        if (dbias != null) for (int ci = 0; ci < chunks; ci++) for (int q = 0; q < f; q++) dbias[q] += ws.dbPart[ci][q];
+    }
+
     /** What backward keeps between calls, so a training step allocates nothing once shapes settle. */
     static final class Workspace {
         float[] kT = new float[0];
         float[][] dkPart = new float[0][];
         float[][] dbPart = new float[0][];
+        float[][] duPart = new float[0][];
+        float[] u = new float[0];
+        float[] uT = new float[0];
+
+        /** Sizes the Winograd backward's buffers; returns each position's U^T (16, F, C) when the input gradient is wanted. */
+        float[] prepareWinograd(int chunks, float[] k, int c, int f, boolean inputGrad) {
+            int size = 16 * c * f;
+            if (duPart.length != chunks || (chunks > 0 && duPart[0].length != size)) duPart = new float[chunks][size];
+            if (dbPart.length != chunks || (chunks > 0 && dbPart[0].length != f)) dbPart = new float[chunks][f];
+            if (!inputGrad) return null;
+            if (u.length != size) {
+                u = new float[size];
+                uT = new float[size];
+            }
+            cnnparity.nn.kernels.Winograd.kernelTransform(k, c, f, u);
+            cnnparity.nn.kernels.Winograd.transposeU(u, c, f, uT);
+            return uT;
+        }
 
         /** Sizes the buffers and returns kernel^T (F, KH*KW*C). */
         float[] prepare(int chunks, float[] k, int kd, int f) {

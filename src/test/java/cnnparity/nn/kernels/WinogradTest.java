@@ -9,8 +9,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Winograd's F(2x2, 3x3) against a float64 convolution (its outputs are the convolution to float
- * rounding), and its portable and Vector API transforms against each other (the same bits),
+ * Winograd's F(2x2, 3x3) against a float64 convolution (its outputs and both gradients are the
+ * convolution's to float rounding), and its portable and Vector API transforms against each
+ * other (the same bits),
  * channel and filter counts with and without a vector tail.
  */
 class WinogradTest {
@@ -74,6 +75,51 @@ class WinogradTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> backwardGivesTheConvolutionsGradientsToRounding() {
+        // a gradient dz on every pooling window's conv outputs: dk = sum x-patch * dz and
+        // dx = sum dz * k over the outputs reading each input cell, in float64, against the
+        // transformed-domain backward (W = A dz A^T, 16 products each way, G^T dU G, B dV B^T)
+        return Stream.of(SHAPES).map(s -> DynamicTest.dynamicTest(s.toString(), () -> {
+            SplittableRandom r = new SplittableRandom(s.c * 7 + s.f);
+            int oh = 2 * s.ph(), ow = 2 * s.pw(), tiles = s.n * s.ph() * s.pw();
+            float[] x = random(r, s.n * s.h * s.w * s.c, -1, 1), k = random(r, 9 * s.c * s.f, -0.5, 0.5);
+            float[] dz = random(r, s.n * oh * ow * s.f, -1, 1);
+            float[] u = new float[16 * s.c * s.f], uT = new float[u.length];
+            float[] v = new float[16 * Winograd.plane(tiles, s.c)], wt = new float[16 * Winograd.plane(tiles, s.f)];
+            float[] du = new float[16 * s.c * s.f], dk = new float[9 * s.c * s.f], dx = new float[x.length];
+            Winograd.kernelTransform(k, s.c, s.f, u);
+            Winograd.transposeU(u, s.c, s.f, uT);
+            Winograd.gradTransform(dz, tiles, s.ph(), s.pw(), s.f, wt);
+            Winograd.inputTransform(x, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), v);
+            Winograd.weightGradProducts(v, wt, du, tiles, s.c, s.f);
+            Winograd.kernelGradTransform(du, s.c, s.f, dk);
+            Winograd.inputGradProducts(wt, uT, v, tiles, s.c, s.f);
+            Winograd.inputGradTransform(v, tiles, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), dx);
+            double[] dkWant = new double[dk.length], dkMag = new double[dk.length];
+            double[] dxWant = new double[dx.length], dxMag = new double[dx.length];
+            for (int b = 0; b < s.n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) for (int q = 0; q < s.f; q++) {
+                double g = dz[((b * oh + i) * ow + j) * s.f + q];
+                for (int a = 0; a < 3; a++) for (int e = 0; e < 3; e++) for (int ch = 0; ch < s.c; ch++) {
+                    int xi = ((b * s.h + i + a) * s.w + j + e) * s.c + ch, ki = ((a * 3 + e) * s.c + ch) * s.f + q;
+                    dkWant[ki] += x[xi] * g;
+                    dkMag[ki] += Math.abs(x[xi] * g);
+                    dxWant[xi] += k[ki] * g;
+                    dxMag[xi] += Math.abs(k[ki] * g);
+                }
+            }
+            double worstK = 0, worstX = 0;
+            for (int i = 0; i < dk.length; i++) worstK = Math.max(worstK, Math.abs(dk[i] - dkWant[i]) / dkMag[i]);
+            for (int i = 0; i < dx.length; i++) {
+                if (dxMag[i] == 0) assertTrue(dx[i] == 0f, "dx[" + i + "] is read by no window: " + dx[i]);
+                else worstX = Math.max(worstX, Math.abs(dx[i] - dxWant[i]) / dxMag[i]);
+            }
+            System.out.printf("Winograd backward %s: largest error dk %.2e, dx %.2e of the sum of |terms|%n", s, worstK, worstX);
+            assertTrue(worstK < 1e-6, "dk error " + worstK);
+            assertTrue(worstX < 1e-6, "dx error " + worstX);
+        }));
+    }
+
+    @TestFactory
     Stream<DynamicTest> portableAndVectorTransformsAgreeBitForBit() {
         Winograd.Kernel scalar = new Winograd.Scalar(), vector = new VectorWinograd();
         return Stream.of(SHAPES).map(s -> DynamicTest.dynamicTest(s.toString(), () -> {
@@ -96,6 +142,14 @@ class WinogradTest {
                 vector.outputTransform(m, mp, tiles, s.ph(), s.pw(), s.f, z2, b, relu);
                 assertArrayEquals(z1, z2, "output transform, bias " + (b != null) + ", relu " + relu);
             }
+            float[] dz = random(r, tiles * 4 * s.f, -1, 1), w1 = new float[16 * mp], w2 = new float[16 * mp];
+            scalar.gradTransform(dz, tiles, s.ph(), s.pw(), s.f, w1, mp);
+            vector.gradTransform(dz, tiles, s.ph(), s.pw(), s.f, w2, mp);
+            assertArrayEquals(w1, w2, "output gradient transform");
+            float[] dv = random(r, 16 * vp, -1, 1), dx1 = random(r, x.length, -1, 1), dx2 = dx1.clone();
+            scalar.inputGradTransform(dv, vp, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), dx1);
+            vector.inputGradTransform(dv, vp, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), dx2);
+            assertArrayEquals(dx1, dx2, "input gradient transform");
         }));
     }
 }
