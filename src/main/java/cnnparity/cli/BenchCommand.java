@@ -41,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-calls", defaultValue = "500")
     int latencyCalls;
 
-    @Option(names = "--layers", description = "also print forward and backward time per layer")
+    @Option(names = "--layers", description = "also print the time per layer (or fused pair) of the training forward, its backward and the inference forward")
     boolean perLayer;
 
     @Option(names = "--json", description = "write the figures as JSON")
@@ -205,34 +205,66 @@ public final class BenchCommand implements Callable<Integer> {
         return -1;
     }
 
+    /**
+     * Time per stage as the trainer and Model.forward run them: a layer, or a fused pair
+     * (Conv2D + 2x2 MaxPooling2D, shown as "conv2d+max_pooling2d"), in the training forward, its
+     * backward, and the inference forward. Medians over 60 steps.
+     */
     static void layerTimes(Model model, Tensor x, Tensor y) {
         int reps = 60, layers = model.layers().size();
-        long[][] fwd = new long[layers][reps], bwd = new long[layers][reps];
+        long[][] fwd = new long[layers][reps], bwd = new long[layers][reps], inf = new long[layers][reps];
+        boolean[] fusedPair = new boolean[layers];
+        model.layers().get(0).setNeedInputGradient(false); // as Backprop.step: no gradient for the input
         for (int r = 0; r < reps; r++) {
             Tensor h = x;
             for (int i = 0; i < layers; i++) {
+                Layer l = model.layers().get(i);
                 long a = System.nanoTime();
-                h = model.layers().get(i).forward(h, true);
+                Tensor fused = i + 1 < layers ? l.forwardTrainingFused(model.layers().get(i + 1), h) : null;
+                fusedPair[i] = fused != null;
+                h = fused != null ? fused : l.forward(h, true);
                 fwd[i][r] = System.nanoTime() - a;
+                if (fused != null) i++;
             }
             Tensor g = h.zerosLike();
             g.fill(1e-3f);
             for (int i = layers - 1; i >= 0; i--) {
+                boolean pair = i > 0 && fusedPair[i - 1];
+                int at = pair ? i - 1 : i;
                 long a = System.nanoTime();
-                g = model.layers().get(i).backward(g);
-                bwd[i][r] = System.nanoTime() - a;
+                g = pair ? model.layers().get(at).backwardTrainingFused(g) : model.layers().get(at).backward(g);
+                bwd[at][r] = System.nanoTime() - a;
+                i = at;
+            }
+            h = x;
+            for (int i = 0; i < layers; i++) {
+                Layer l = model.layers().get(i);
+                long a = System.nanoTime();
+                Tensor fused = i + 1 < layers ? l.forwardInferenceFused(model.layers().get(i + 1), h) : null;
+                h = fused != null ? fused : l.forward(h, false);
+                inf[i][r] = System.nanoTime() - a;
+                if (fused != null) i++;
             }
         }
-        double totalF = 0, totalB = 0;
+        double totalF = 0, totalB = 0, totalI = 0;
+        System.out.printf("%-30s %-30s %10s %10s %10s%n", "stage (as the trainer runs it)", "class", "forward", "backward", "inference");
         for (int i = 0; i < layers; i++) {
             Layer l = model.layers().get(i);
+            String name = l.name(), cls = l.className();
+            if (fusedPair[i]) {
+                name += "+" + model.layers().get(i + 1).name();
+                cls += "+" + model.layers().get(i + 1).className();
+            }
             Arrays.sort(fwd[i]);
             Arrays.sort(bwd[i]);
-            double f = fwd[i][reps / 2] / 1e6, b = bwd[i][reps / 2] / 1e6;
+            Arrays.sort(inf[i]);
+            double f = fwd[i][reps / 2] / 1e6, b = bwd[i][reps / 2] / 1e6, n = inf[i][reps / 2] / 1e6;
             totalF += f;
             totalB += b;
-            System.out.printf("%-18s %-20s forward %8.2f ms  backward %8.2f ms%n", l.name(), l.className(), f, b);
+            totalI += n;
+            System.out.printf("%-30s %-30s %7.2f ms %7.2f ms %7.2f ms%n", name, cls, f, b, n);
+            if (fusedPair[i]) i++;
         }
-        System.out.printf("%-18s %-20s forward %8.2f ms  backward %8.2f ms  (medians of %d steps)%n", "total", "", totalF, totalB, reps);
+        System.out.printf("%-30s %-30s %7.2f ms %7.2f ms %7.2f ms  (medians of %d steps)%n", "total", "", totalF, totalB, totalI, reps);
     }
 }
