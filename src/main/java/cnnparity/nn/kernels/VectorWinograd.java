@@ -5,226 +5,401 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Winograd}'s transforms on the Vector API, channels (or filters) in vectors: per element the
- * same additions and subtractions in the same order as {@link Winograd.Scalar}, so the same bits.
- * No vector crosses a method boundary: C2 boxes one that does (a heap object per vector), so each
- * tile's work is one method taking arrays and offsets only.
+ * {@link Winograd}'s passes on the Vector API, channels (or filters) in vectors: per element the
+ * same additions and subtractions in the same order as the plain loops, so the same bits.
+ *
+ * <p>Shaped for C2, which otherwise boxes the vectors (a heap object per vector, 10x slower, 9 MB
+ * per training step seen in one run of three): no vector crosses a method boundary (methods take
+ * arrays and offsets), no vector is merged from two branches, and no compiled unit holds more
+ * than about 30 vector operations. Past C2's inlining budget the last operations of a unit were
+ * left as calls, and which ones depended on the profile. So each pass (one row of a transform,
+ * over a group's tiles) is its own unit: the passes are reached through {@link #PASSES}, one
+ * call site with many receiver classes, which C2 does not inline.
  */
 final class VectorWinograd implements Winograd.Kernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    @Override
-    public void kernelTransform(float[] k, int c, int f, float[] u) {
-        int cf = c * f, qv = cf - cf % L;
-        for (int q = 0; q < qv; q += L) kernelVector(k, cf, q, u);
-        Winograd.kernelTransformRange(k, cf, qv, cf, u);
+    private interface Pass {
+        void run(Winograd.Tiles t);
     }
 
-    /** U for q..q+L-1: G g G^T with G's rows 0, (0+1+2)/2, (0-1+2)/2, 2, applied down, then across. */
-    private static void kernelVector(float[] k, int cf, int q, float[] u) {
-        FloatVector g00 = FloatVector.fromArray(S, k, q), g01 = FloatVector.fromArray(S, k, cf + q), g02 = FloatVector.fromArray(S, k, 2 * cf + q);
-        FloatVector g10 = FloatVector.fromArray(S, k, 3 * cf + q), g11 = FloatVector.fromArray(S, k, 4 * cf + q), g12 = FloatVector.fromArray(S, k, 5 * cf + q);
-        FloatVector g20 = FloatVector.fromArray(S, k, 6 * cf + q), g21 = FloatVector.fromArray(S, k, 7 * cf + q), g22 = FloatVector.fromArray(S, k, 8 * cf + q);
-        for (int i = 0; i < 4; i++) {
-            FloatVector a, b, d;
-            if (i == 0) {
-                a = g00; b = g01; d = g02;
-            } else if (i == 1) {
-                a = g00.add(g10).add(g20).mul(0.5f); b = g01.add(g11).add(g21).mul(0.5f); d = g02.add(g12).add(g22).mul(0.5f);
-            } else if (i == 2) {
-                a = g00.sub(g10).add(g20).mul(0.5f); b = g01.sub(g11).add(g21).mul(0.5f); d = g02.sub(g12).add(g22).mul(0.5f);
-            } else {
-                a = g20; b = g21; d = g22;
+    private static final int KERNEL = 0, INPUT = 4, OUTPUT = 8, OUTPUT_BIAS_RELU = 10, GRAD = 12, INPUT_GRAD = 16;
+
+    private static final Pass[] PASSES = {
+        VectorWinograd::kernelPass0, VectorWinograd::kernelPass1, VectorWinograd::kernelPass2, VectorWinograd::kernelPass3,
+        t -> inputPassDiff(t, 0), t -> inputPassSum(t), t -> inputPassDiff(t, 2), t -> inputPassDiff(t, 3),
+        VectorWinograd::outputPass0, VectorWinograd::outputPass1, VectorWinograd::outputPass0BiasRelu, VectorWinograd::outputPass1BiasRelu,
+        VectorWinograd::gradPass0, VectorWinograd::gradPass1, VectorWinograd::gradPass2, VectorWinograd::gradPass3,
+        t -> inputGradPass0(t), t -> inputGradPass1(t), t -> inputGradPass2(t), t -> inputGradPass3(t),
+    };
+
+    /** The one call site of every pass: it sees many receiver classes, so C2 calls them instead of inlining. */
+    private static void run(int pass, Winograd.Tiles t) {
+        PASSES[pass].run(t);
+    }
+
+    @Override
+    public void kernelRows(Winograd.Tiles t, int i) {
+        run(KERNEL + i, t);
+        Winograd.kernelRowsRange(t, i, t.n - t.n % L, t.n);
+    }
+
+    @Override
+    public void inputRows(Winograd.Tiles t, int i) {
+        run(INPUT + i, t);
+        if (t.c % L != 0) Winograd.inputRowsRange(t, i, t.c - t.c % L, t.c);
+    }
+
+    @Override
+    public void outputRows(Winograd.Tiles t, int r) {
+        boolean plain = t.bias == null && !t.relu, biasRelu = t.bias != null && t.relu;
+        if (plain || biasRelu) {
+            run((plain ? OUTPUT : OUTPUT_BIAS_RELU) + r, t);
+            if (t.f % L != 0) Winograd.outputRowsRange(t, r, t.f - t.f % L, t.f);
+        } else { // a linear conv with a bias, or a ReLU conv without: the plain loops
+            Winograd.outputRowsRange(t, r, 0, t.f);
+        }
+    }
+
+    @Override
+    public void gradRows(Winograd.Tiles t, int i) {
+        run(GRAD + i, t);
+        if (t.f % L != 0) Winograd.gradRowsRange(t, i, t.f - t.f % L, t.f);
+    }
+
+    @Override
+    public void inputGradRows(Winograd.Tiles t, int i) {
+        run(INPUT_GRAD + i, t);
+        if (t.c % L != 0) Winograd.inputGradRowsRange(t, i, t.c - t.c % L, t.c);
+    }
+
+    // ---- U = G k G^T: row i for L of the C*F columns at a time
+
+    // one pass method per row (and per variant below): a pass compiled on its own holds one row's operations only
+    private static void kernelPass0(Winograd.Tiles t) {
+        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowCopy(t.src, t.n, q, 0, t.dst, 0);
+    }
+
+    private static void kernelPass1(Winograd.Tiles t) {
+        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowSum(t.src, t.n, q, t.dst, 4 * t.n);
+    }
+
+    private static void kernelPass2(Winograd.Tiles t) {
+        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowDiff(t.src, t.n, q, t.dst, 8 * t.n);
+    }
+
+    private static void kernelPass3(Winograd.Tiles t) {
+        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowCopy(t.src, t.n, q, 6 * t.n, t.dst, 12 * t.n);
+    }
+
+    /** Row 0 or 3 of G k (kernel row 0 or 2 as it is, from k at r), then across: a, (a+b+d)/2, (a-b+d)/2, d. */
+    private static void kernelRowCopy(float[] k, int cf, int q, int r, float[] u, int o) {
+        FloatVector a = FloatVector.fromArray(S, k, r + q), b = FloatVector.fromArray(S, k, r + cf + q), d = FloatVector.fromArray(S, k, r + 2 * cf + q);
+        a.intoArray(u, o + q);
+        a.add(b).add(d).mul(0.5f).intoArray(u, o + cf + q);
+        a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * cf + q);
+        d.intoArray(u, o + 3 * cf + q);
+    }
+
+    /** Row 1 of G k, (k0 + k1 + k2)/2 down each column, then across. */
+    private static void kernelRowSum(float[] k, int cf, int q, float[] u, int o) {
+        FloatVector a = FloatVector.fromArray(S, k, q).add(FloatVector.fromArray(S, k, 3 * cf + q)).add(FloatVector.fromArray(S, k, 6 * cf + q)).mul(0.5f);
+        FloatVector b = FloatVector.fromArray(S, k, cf + q).add(FloatVector.fromArray(S, k, 4 * cf + q)).add(FloatVector.fromArray(S, k, 7 * cf + q)).mul(0.5f);
+        FloatVector d = FloatVector.fromArray(S, k, 2 * cf + q).add(FloatVector.fromArray(S, k, 5 * cf + q)).add(FloatVector.fromArray(S, k, 8 * cf + q)).mul(0.5f);
+        a.intoArray(u, o + q);
+        a.add(b).add(d).mul(0.5f).intoArray(u, o + cf + q);
+        a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * cf + q);
+        d.intoArray(u, o + 3 * cf + q);
+    }
+
+    /** Row 2 of G k, (k0 - k1 + k2)/2 down each column, then across. */
+    private static void kernelRowDiff(float[] k, int cf, int q, float[] u, int o) {
+        FloatVector a = FloatVector.fromArray(S, k, q).sub(FloatVector.fromArray(S, k, 3 * cf + q)).add(FloatVector.fromArray(S, k, 6 * cf + q)).mul(0.5f);
+        FloatVector b = FloatVector.fromArray(S, k, cf + q).sub(FloatVector.fromArray(S, k, 4 * cf + q)).add(FloatVector.fromArray(S, k, 7 * cf + q)).mul(0.5f);
+        FloatVector d = FloatVector.fromArray(S, k, 2 * cf + q).sub(FloatVector.fromArray(S, k, 5 * cf + q)).add(FloatVector.fromArray(S, k, 8 * cf + q)).mul(0.5f);
+        a.intoArray(u, o + q);
+        a.add(b).add(d).mul(0.5f).intoArray(u, o + cf + q);
+        a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * cf + q);
+        d.intoArray(u, o + 3 * cf + q);
+    }
+
+    // ---- V = B^T d B: row i of every tile, L channels at a time
+
+    private static void inputPassDiff(Winograd.Tiles t, int i) {
+        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0;
+        int ra = Winograd.INPUT_A[i] * row, rb = Winograd.INPUT_B[i] * row, o = 4 * i * t.plane;
+        for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int x0 = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c;
+            for (int ch = 0; ch < cv; ch += L) inputRowDiff(t.src, x0 + ra + ch, x0 + rb + ch, c, t.dst, tt * c + ch + o, t.plane);
+        }
+    }
+
+    private static void inputPassSum(Winograd.Tiles t) {
+        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0, o = 4 * t.plane;
+        for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int x0 = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c;
+            for (int ch = 0; ch < cv; ch += L) inputRowSum(t.src, x0 + row + ch, x0 + 2 * row + ch, c, t.dst, tt * c + ch + o, t.plane);
+        }
+    }
+
+    /** e = (image row at r) - (image row at s) per column, then across: e0-e2, e1+e2, e2-e1, e1-e3. */
+    private static void inputRowDiff(float[] x, int r, int s, int c, float[] v, int p, int plane) {
+        FloatVector e0 = FloatVector.fromArray(S, x, r).sub(FloatVector.fromArray(S, x, s));
+        FloatVector e1 = FloatVector.fromArray(S, x, r + c).sub(FloatVector.fromArray(S, x, s + c));
+        FloatVector e2 = FloatVector.fromArray(S, x, r + 2 * c).sub(FloatVector.fromArray(S, x, s + 2 * c));
+        FloatVector e3 = FloatVector.fromArray(S, x, r + 3 * c).sub(FloatVector.fromArray(S, x, s + 3 * c));
+        e0.sub(e2).intoArray(v, p);
+        e1.add(e2).intoArray(v, p + plane);
+        e2.sub(e1).intoArray(v, p + 2 * plane);
+        e1.sub(e3).intoArray(v, p + 3 * plane);
+    }
+
+    /** e = (image row at r) + (image row at s) per column, then across as {@link #inputRowDiff}. */
+    private static void inputRowSum(float[] x, int r, int s, int c, float[] v, int p, int plane) {
+        FloatVector e0 = FloatVector.fromArray(S, x, r).add(FloatVector.fromArray(S, x, s));
+        FloatVector e1 = FloatVector.fromArray(S, x, r + c).add(FloatVector.fromArray(S, x, s + c));
+        FloatVector e2 = FloatVector.fromArray(S, x, r + 2 * c).add(FloatVector.fromArray(S, x, s + 2 * c));
+        FloatVector e3 = FloatVector.fromArray(S, x, r + 3 * c).add(FloatVector.fromArray(S, x, s + 3 * c));
+        e0.sub(e2).intoArray(v, p);
+        e1.add(e2).intoArray(v, p + plane);
+        e2.sub(e1).intoArray(v, p + 2 * plane);
+        e1.sub(e3).intoArray(v, p + 3 * plane);
+    }
+
+    // ---- y = A^T M A: output row r of every tile, L filters at a time; plain, or + bias then ReLU
+
+    private static void outputPass0(Winograd.Tiles t) {
+        int f = t.f, fv = f - f % L, tt = 0;
+        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int zo = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
+            for (int q = 0; q < fv; q += L) outputRow0(t.src, tt * f + q, t.plane, t.dst, zo + q, f);
+        }
+    }
+
+    private static void outputPass1(Winograd.Tiles t) {
+        int f = t.f, fv = f - f % L, zRow = 2 * t.pw * f, tt = 0;
+        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int zo = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f + zRow;
+            for (int q = 0; q < fv; q += L) outputRow1(t.src, tt * f + q, t.plane, t.dst, zo + q, f);
+        }
+    }
+
+    private static void outputPass0BiasRelu(Winograd.Tiles t) {
+        int f = t.f, fv = f - f % L, tt = 0;
+        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int zo = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
+            for (int q = 0; q < fv; q += L) outputRow0BiasRelu(t.src, tt * f + q, t.plane, t.dst, zo + q, f, t.bias, q);
+        }
+    }
+
+    private static void outputPass1BiasRelu(Winograd.Tiles t) {
+        int f = t.f, fv = f - f % L, zRow = 2 * t.pw * f, tt = 0;
+        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int zo = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f + zRow;
+            for (int q = 0; q < fv; q += L) outputRow1BiasRelu(t.src, tt * f + q, t.plane, t.dst, zo + q, f, t.bias, q);
+        }
+    }
+
+    /** Output row 0: g_j = m0j + m1j + m2j down each column, then y = [g0 + g1 + g2, g1 - g2 - g3]. */
+    private static void outputRow0(float[] m, int p, int plane, float[] z, int zo, int f) {
+        FloatVector g0 = FloatVector.fromArray(S, m, p).add(FloatVector.fromArray(S, m, p + 4 * plane)).add(FloatVector.fromArray(S, m, p + 8 * plane));
+        FloatVector g1 = FloatVector.fromArray(S, m, p + plane).add(FloatVector.fromArray(S, m, p + 5 * plane)).add(FloatVector.fromArray(S, m, p + 9 * plane));
+        FloatVector g2 = FloatVector.fromArray(S, m, p + 2 * plane).add(FloatVector.fromArray(S, m, p + 6 * plane)).add(FloatVector.fromArray(S, m, p + 10 * plane));
+        FloatVector g3 = FloatVector.fromArray(S, m, p + 3 * plane).add(FloatVector.fromArray(S, m, p + 7 * plane)).add(FloatVector.fromArray(S, m, p + 11 * plane));
+        g0.add(g1).add(g2).intoArray(z, zo);
+        g1.sub(g2).sub(g3).intoArray(z, zo + f);
+    }
+
+    /** Output row 1: g_j = m1j - m2j - m3j. */
+    private static void outputRow1(float[] m, int p, int plane, float[] z, int zo, int f) {
+        FloatVector g0 = FloatVector.fromArray(S, m, p + 4 * plane).sub(FloatVector.fromArray(S, m, p + 8 * plane)).sub(FloatVector.fromArray(S, m, p + 12 * plane));
+        FloatVector g1 = FloatVector.fromArray(S, m, p + 5 * plane).sub(FloatVector.fromArray(S, m, p + 9 * plane)).sub(FloatVector.fromArray(S, m, p + 13 * plane));
+        FloatVector g2 = FloatVector.fromArray(S, m, p + 6 * plane).sub(FloatVector.fromArray(S, m, p + 10 * plane)).sub(FloatVector.fromArray(S, m, p + 14 * plane));
+        FloatVector g3 = FloatVector.fromArray(S, m, p + 7 * plane).sub(FloatVector.fromArray(S, m, p + 11 * plane)).sub(FloatVector.fromArray(S, m, p + 15 * plane));
+        g0.add(g1).add(g2).intoArray(z, zo);
+        g1.sub(g2).sub(g3).intoArray(z, zo + f);
+    }
+
+    /** outputRow0, then + bias[q..] and ReLU (z > 0 ? z : 0, a NaN gives 0), as VectorGemm's epilogue. */
+    private static void outputRow0BiasRelu(float[] m, int p, int plane, float[] z, int zo, int f, float[] bias, int q) {
+        FloatVector g0 = FloatVector.fromArray(S, m, p).add(FloatVector.fromArray(S, m, p + 4 * plane)).add(FloatVector.fromArray(S, m, p + 8 * plane));
+        FloatVector g1 = FloatVector.fromArray(S, m, p + plane).add(FloatVector.fromArray(S, m, p + 5 * plane)).add(FloatVector.fromArray(S, m, p + 9 * plane));
+        FloatVector g2 = FloatVector.fromArray(S, m, p + 2 * plane).add(FloatVector.fromArray(S, m, p + 6 * plane)).add(FloatVector.fromArray(S, m, p + 10 * plane));
+        FloatVector g3 = FloatVector.fromArray(S, m, p + 3 * plane).add(FloatVector.fromArray(S, m, p + 7 * plane)).add(FloatVector.fromArray(S, m, p + 11 * plane));
+        FloatVector b = FloatVector.fromArray(S, bias, q), zero = FloatVector.zero(S);
+        FloatVector y = g0.add(g1).add(g2).add(b);
+        zero.blend(y, y.compare(VectorOperators.GT, 0f)).intoArray(z, zo);
+        y = g1.sub(g2).sub(g3).add(b);
+        zero.blend(y, y.compare(VectorOperators.GT, 0f)).intoArray(z, zo + f);
+    }
+
+    /** outputRow1, then + bias[q..] and ReLU. */
+    private static void outputRow1BiasRelu(float[] m, int p, int plane, float[] z, int zo, int f, float[] bias, int q) {
+        FloatVector g0 = FloatVector.fromArray(S, m, p + 4 * plane).sub(FloatVector.fromArray(S, m, p + 8 * plane)).sub(FloatVector.fromArray(S, m, p + 12 * plane));
+        FloatVector g1 = FloatVector.fromArray(S, m, p + 5 * plane).sub(FloatVector.fromArray(S, m, p + 9 * plane)).sub(FloatVector.fromArray(S, m, p + 13 * plane));
+        FloatVector g2 = FloatVector.fromArray(S, m, p + 6 * plane).sub(FloatVector.fromArray(S, m, p + 10 * plane)).sub(FloatVector.fromArray(S, m, p + 14 * plane));
+        FloatVector g3 = FloatVector.fromArray(S, m, p + 7 * plane).sub(FloatVector.fromArray(S, m, p + 11 * plane)).sub(FloatVector.fromArray(S, m, p + 15 * plane));
+        FloatVector b = FloatVector.fromArray(S, bias, q), zero = FloatVector.zero(S);
+        FloatVector y = g0.add(g1).add(g2).add(b);
+        zero.blend(y, y.compare(VectorOperators.GT, 0f)).intoArray(z, zo);
+        y = g1.sub(g2).sub(g3).add(b);
+        zero.blend(y, y.compare(VectorOperators.GT, 0f)).intoArray(z, zo + f);
+    }
+
+    // ---- W = A dy A^T: row i of every tile, L filters at a time
+
+    private static void gradPass0(Winograd.Tiles t) {
+        int f = t.f, fv = f - f % L, tt = 0;
+        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int z0 = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
+            for (int q = 0; q < fv; q += L) gradRowCopy(t.src, z0 + q, z0 + q + f, t.dst, tt * f + q, t.plane);
+        }
+    }
+
+    private static void gradPass1(Winograd.Tiles t) {
+        int f = t.f, fv = f - f % L, zRow = 2 * t.pw * f, tt = 0;
+        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int z0 = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
+            for (int q = 0; q < fv; q += L) {
+                int zq = z0 + q;
+                gradRowSum(t.src, zq, zq + f, zq + zRow, zq + zRow + f, t.dst, tt * f + q + 4 * t.plane, t.plane);
             }
-            int o = 4 * i * cf + q;
-            a.intoArray(u, o);
-            a.add(b).add(d).mul(0.5f).intoArray(u, o + cf);
-            a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * cf);
-            d.intoArray(u, o + 3 * cf);
         }
     }
 
-    @Override
-    public void inputTransform(float[] x, int b0, int b1, int h, int w, int c, int ph, int pw, float[] v, int plane) {
-        int cv = c - c % L, row = w * c;
-        int t = 0;
-        for (int b = b0; b < b1; b++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
-            int x0 = ((b * h + 2 * ti) * w + 2 * tj) * c;
-            for (int ch = 0; ch < cv; ch += L) inputVector(x, x0 + ch, row, c, v, t * c + ch, plane);
-            if (cv < c) Winograd.inputTile(x, x0, row, c, v, t * c, plane, cv, c);
+    private static void gradPass2(Winograd.Tiles t) {
+        int f = t.f, fv = f - f % L, zRow = 2 * t.pw * f, tt = 0;
+        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int z0 = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
+            for (int q = 0; q < fv; q += L) {
+                int zq = z0 + q;
+                gradRowDiff(t.src, zq, zq + f, zq + zRow, zq + zRow + f, t.dst, tt * f + q + 8 * t.plane, t.plane);
+            }
         }
     }
 
-    /** One tile's V for L channels: d's top-left cell at x0, image rows {@code row} apart, cells c apart. */
-    private static void inputVector(float[] x, int x0, int row, int c, float[] v, int p, int plane) {
-        int x1 = x0 + row, x2 = x1 + row, x3 = x2 + row;
-        // B^T d, column by column: d0-d2, d1+d2, d2-d1, d1-d3
-        FloatVector d0 = FloatVector.fromArray(S, x, x0), d1 = FloatVector.fromArray(S, x, x1);
-        FloatVector d2 = FloatVector.fromArray(S, x, x2), d3 = FloatVector.fromArray(S, x, x3);
-        FloatVector e00 = d0.sub(d2), e10 = d1.add(d2), e20 = d2.sub(d1), e30 = d1.sub(d3);
-        d0 = FloatVector.fromArray(S, x, x0 + c); d1 = FloatVector.fromArray(S, x, x1 + c);
-        d2 = FloatVector.fromArray(S, x, x2 + c); d3 = FloatVector.fromArray(S, x, x3 + c);
-        FloatVector e01 = d0.sub(d2), e11 = d1.add(d2), e21 = d2.sub(d1), e31 = d1.sub(d3);
-        d0 = FloatVector.fromArray(S, x, x0 + 2 * c); d1 = FloatVector.fromArray(S, x, x1 + 2 * c);
-        d2 = FloatVector.fromArray(S, x, x2 + 2 * c); d3 = FloatVector.fromArray(S, x, x3 + 2 * c);
-        FloatVector e02 = d0.sub(d2), e12 = d1.add(d2), e22 = d2.sub(d1), e32 = d1.sub(d3);
-        d0 = FloatVector.fromArray(S, x, x0 + 3 * c); d1 = FloatVector.fromArray(S, x, x1 + 3 * c);
-        d2 = FloatVector.fromArray(S, x, x2 + 3 * c); d3 = FloatVector.fromArray(S, x, x3 + 3 * c);
-        FloatVector e03 = d0.sub(d2), e13 = d1.add(d2), e23 = d2.sub(d1), e33 = d1.sub(d3);
-        // (B^T d) B, row by row: the same combination across
-        e00.sub(e02).intoArray(v, p);
-        e01.add(e02).intoArray(v, p + plane);
-        e02.sub(e01).intoArray(v, p + 2 * plane);
-        e01.sub(e03).intoArray(v, p + 3 * plane);
-        e10.sub(e12).intoArray(v, p + 4 * plane);
-        e11.add(e12).intoArray(v, p + 5 * plane);
-        e12.sub(e11).intoArray(v, p + 6 * plane);
-        e11.sub(e13).intoArray(v, p + 7 * plane);
-        e20.sub(e22).intoArray(v, p + 8 * plane);
-        e21.add(e22).intoArray(v, p + 9 * plane);
-        e22.sub(e21).intoArray(v, p + 10 * plane);
-        e21.sub(e23).intoArray(v, p + 11 * plane);
-        e30.sub(e32).intoArray(v, p + 12 * plane);
-        e31.add(e32).intoArray(v, p + 13 * plane);
-        e32.sub(e31).intoArray(v, p + 14 * plane);
-        e31.sub(e33).intoArray(v, p + 15 * plane);
-    }
-
-    @Override
-    public void gradTransform(float[] dz, int tiles, int ph, int pw, int f, float[] w, int plane) {
-        int fv = f - f % L, zRow = 2 * pw * f;
-        int t = 0;
-        for (int s = 0; s < tiles / (ph * pw); s++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
-            int z0 = ((s * 2 * ph + 2 * ti) * 2 * pw + 2 * tj) * f;
-            for (int q = 0; q < fv; q += L) gradVector(dz, z0 + q, zRow, f, w, t * f + q, plane);
-            if (fv < f) Winograd.gradTile(dz, z0, zRow, f, w, t * f, plane, fv, f);
+    private static void gradPass3(Winograd.Tiles t) {
+        int f = t.f, fv = f - f % L, zRow = 2 * t.pw * f, tt = 0;
+        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int z0 = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
+            for (int q = 0; q < fv; q += L) gradRowNeg(t.src, z0 + q + zRow, z0 + q + zRow + f, t.dst, tt * f + q + 12 * t.plane, t.plane);
         }
     }
 
-    /** One tile's W = A dy A^T for L filters: dy's 2x2 block at z0, z0 + f, z0 + zRow, z0 + zRow + f. */
-    private static void gradVector(float[] dz, int z0, int zRow, int f, float[] w, int p, int plane) {
-        FloatVector a = FloatVector.fromArray(S, dz, z0), b = FloatVector.fromArray(S, dz, z0 + f);
-        FloatVector c = FloatVector.fromArray(S, dz, z0 + zRow), d = FloatVector.fromArray(S, dz, z0 + zRow + f);
-        // A dy: rows [a b], [a+c b+d], [a-c b-d], [-c -d]; each row [r s] to [r, r+s, r-s, -s]
-        a.intoArray(w, p);
-        a.add(b).intoArray(w, p + plane);
-        a.sub(b).intoArray(w, p + 2 * plane);
-        b.neg().intoArray(w, p + 3 * plane);
-        FloatVector r = a.add(c), s = b.add(d);
-        r.intoArray(w, p + 4 * plane);
-        r.add(s).intoArray(w, p + 5 * plane);
-        r.sub(s).intoArray(w, p + 6 * plane);
-        s.neg().intoArray(w, p + 7 * plane);
-        r = a.sub(c);
-        s = b.sub(d);
-        r.intoArray(w, p + 8 * plane);
-        r.add(s).intoArray(w, p + 9 * plane);
-        r.sub(s).intoArray(w, p + 10 * plane);
-        s.neg().intoArray(w, p + 11 * plane);
-        r = c.neg();
-        s = d.neg();
-        r.intoArray(w, p + 12 * plane);
-        r.add(s).intoArray(w, p + 13 * plane);
-        r.sub(s).intoArray(w, p + 14 * plane);
-        s.neg().intoArray(w, p + 15 * plane);
+    /** Row [r s] (dy's top cells) across: r, r+s, r-s, -s. */
+    private static void gradRowCopy(float[] dz, int ia, int ib, float[] w, int p, int plane) {
+        FloatVector r = FloatVector.fromArray(S, dz, ia), s = FloatVector.fromArray(S, dz, ib);
+        r.intoArray(w, p);
+        r.add(s).intoArray(w, p + plane);
+        r.sub(s).intoArray(w, p + 2 * plane);
+        s.neg().intoArray(w, p + 3 * plane);
     }
 
-    @Override
-    public void inputGradTransform(float[] dv, int plane, int b0, int b1, int h, int w, int c, int ph, int pw, float[] dx) {
-        int cv = c - c % L, row = w * c;
-        int t = 0;
-        for (int b = b0; b < b1; b++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
-            int x0 = ((b * h + 2 * ti) * w + 2 * tj) * c;
-            for (int ch = 0; ch < cv; ch += L) inputGradVector(dv, t * c + ch, plane, dx, x0 + ch, row, c);
-            if (cv < c) Winograd.inputGradTile(dv, t * c, plane, dx, x0, row, c, cv, c);
+    /** Row [p+s r+t] across. */
+    private static void gradRowSum(float[] dz, int ia, int ib, int ic, int id, float[] w, int p, int plane) {
+        FloatVector r = FloatVector.fromArray(S, dz, ia).add(FloatVector.fromArray(S, dz, ic));
+        FloatVector s = FloatVector.fromArray(S, dz, ib).add(FloatVector.fromArray(S, dz, id));
+        r.intoArray(w, p);
+        r.add(s).intoArray(w, p + plane);
+        r.sub(s).intoArray(w, p + 2 * plane);
+        s.neg().intoArray(w, p + 3 * plane);
+    }
+
+    /** Row [p-s r-t] across. */
+    private static void gradRowDiff(float[] dz, int ia, int ib, int ic, int id, float[] w, int p, int plane) {
+        FloatVector r = FloatVector.fromArray(S, dz, ia).sub(FloatVector.fromArray(S, dz, ic));
+        FloatVector s = FloatVector.fromArray(S, dz, ib).sub(FloatVector.fromArray(S, dz, id));
+        r.intoArray(w, p);
+        r.add(s).intoArray(w, p + plane);
+        r.sub(s).intoArray(w, p + 2 * plane);
+        s.neg().intoArray(w, p + 3 * plane);
+    }
+
+    /** Row [-s -t] across. */
+    private static void gradRowNeg(float[] dz, int ic, int id, float[] w, int p, int plane) {
+        FloatVector r = FloatVector.fromArray(S, dz, ic).neg(), s = FloatVector.fromArray(S, dz, id).neg();
+        r.intoArray(w, p);
+        r.add(s).intoArray(w, p + plane);
+        r.sub(s).intoArray(w, p + 2 * plane);
+        s.neg().intoArray(w, p + 3 * plane);
+    }
+
+    // ---- dx += B dV B^T: tile row i of every tile, in tile order, L channels at a time
+
+    private static void inputGradPass0(Winograd.Tiles t) {
+        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0;
+        for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int xo = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c;
+            for (int ch = 0; ch < cv; ch += L) inputGradRow0(t.src, tt * c + ch, t.plane, t.dst, xo + ch, c);
         }
     }
 
-    /** One tile's dx += B dV B^T for L channels, the tile's top-left cell of dx at x0. */
-    private static void inputGradVector(float[] dv, int p, int plane, float[] dx, int x0, int row, int c) {
-        // B D, column by column: D0, D1 - D2 + D3, D2 + D1 - D0, -D3
-        FloatVector d0 = FloatVector.fromArray(S, dv, p), d1 = FloatVector.fromArray(S, dv, p + 4 * plane);
-        FloatVector d2 = FloatVector.fromArray(S, dv, p + 8 * plane), d3 = FloatVector.fromArray(S, dv, p + 12 * plane);
-        FloatVector e00 = d0, e10 = d1.sub(d2).add(d3), e20 = d2.add(d1).sub(d0), e30 = d3.neg();
-        d0 = FloatVector.fromArray(S, dv, p + plane); d1 = FloatVector.fromArray(S, dv, p + 5 * plane);
-        d2 = FloatVector.fromArray(S, dv, p + 9 * plane); d3 = FloatVector.fromArray(S, dv, p + 13 * plane);
-        FloatVector e01 = d0, e11 = d1.sub(d2).add(d3), e21 = d2.add(d1).sub(d0), e31 = d3.neg();
-        d0 = FloatVector.fromArray(S, dv, p + 2 * plane); d1 = FloatVector.fromArray(S, dv, p + 6 * plane);
-        d2 = FloatVector.fromArray(S, dv, p + 10 * plane); d3 = FloatVector.fromArray(S, dv, p + 14 * plane);
-        FloatVector e02 = d0, e12 = d1.sub(d2).add(d3), e22 = d2.add(d1).sub(d0), e32 = d3.neg();
-        d0 = FloatVector.fromArray(S, dv, p + 3 * plane); d1 = FloatVector.fromArray(S, dv, p + 7 * plane);
-        d2 = FloatVector.fromArray(S, dv, p + 11 * plane); d3 = FloatVector.fromArray(S, dv, p + 15 * plane);
-        FloatVector e03 = d0, e13 = d1.sub(d2).add(d3), e23 = d2.add(d1).sub(d0), e33 = d3.neg();
-        // (B D) B^T, row by row: [e0, e1 - e2 + e3, e2 + e1 - e0, -e3] added at the tile's row i
-        int xo = x0;
-        FloatVector.fromArray(S, dx, xo).add(e00).intoArray(dx, xo);
-        FloatVector.fromArray(S, dx, xo + c).add(e01.sub(e02).add(e03)).intoArray(dx, xo + c);
-        FloatVector.fromArray(S, dx, xo + 2 * c).add(e02.add(e01).sub(e00)).intoArray(dx, xo + 2 * c);
-        FloatVector.fromArray(S, dx, xo + 3 * c).add(e03.neg()).intoArray(dx, xo + 3 * c);
-        xo += row;
-        FloatVector.fromArray(S, dx, xo).add(e10).intoArray(dx, xo);
-        FloatVector.fromArray(S, dx, xo + c).add(e11.sub(e12).add(e13)).intoArray(dx, xo + c);
-        FloatVector.fromArray(S, dx, xo + 2 * c).add(e12.add(e11).sub(e10)).intoArray(dx, xo + 2 * c);
-        FloatVector.fromArray(S, dx, xo + 3 * c).add(e13.neg()).intoArray(dx, xo + 3 * c);
-        xo += row;
-        FloatVector.fromArray(S, dx, xo).add(e20).intoArray(dx, xo);
-        FloatVector.fromArray(S, dx, xo + c).add(e21.sub(e22).add(e23)).intoArray(dx, xo + c);
-        FloatVector.fromArray(S, dx, xo + 2 * c).add(e22.add(e21).sub(e20)).intoArray(dx, xo + 2 * c);
-        FloatVector.fromArray(S, dx, xo + 3 * c).add(e23.neg()).intoArray(dx, xo + 3 * c);
-        xo += row;
-        FloatVector.fromArray(S, dx, xo).add(e30).intoArray(dx, xo);
-        FloatVector.fromArray(S, dx, xo + c).add(e31.sub(e32).add(e33)).intoArray(dx, xo + c);
-        FloatVector.fromArray(S, dx, xo + 2 * c).add(e32.add(e31).sub(e30)).intoArray(dx, xo + 2 * c);
-        FloatVector.fromArray(S, dx, xo + 3 * c).add(e33.neg()).intoArray(dx, xo + 3 * c);
-    }
-
-    @Override
-    public void outputTransform(float[] m, int plane, int tiles, int ph, int pw, int f, float[] z, float[] bias, boolean relu) {
-        int fv = f - f % L, zRow = 2 * pw * f;
-        int t = 0;
-        for (int s = 0; s < tiles / (ph * pw); s++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
-            int z0 = ((s * 2 * ph + 2 * ti) * 2 * pw + 2 * tj) * f;
-            for (int q = 0; q < fv; q += L) outputVector(m, t * f + q, plane, z, z0 + q, zRow, f, bias, q, relu);
-            if (fv < f) Winograd.outputTile(m, t * f, plane, z, z0, zRow, f, fv, f, bias, relu);
+    private static void inputGradPass1(Winograd.Tiles t) {
+        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0;
+        for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int xo = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c + row;
+            for (int ch = 0; ch < cv; ch += L) inputGradRow1(t.src, tt * c + ch, t.plane, t.dst, xo + ch, c);
         }
     }
 
-    /** One tile's 2x2 outputs for L filters at z0 (and z0 + zRow), from M at p; + bias[q..], ReLU as VectorGemm's epilogue. */
-    private static void outputVector(float[] m, int p, int plane, float[] z, int z0, int zRow, int f, float[] bias, int q, boolean relu) {
-        // A^T M, column by column: m0+m1+m2, m1-m2-m3
-        FloatVector m0 = FloatVector.fromArray(S, m, p), m4 = FloatVector.fromArray(S, m, p + 4 * plane);
-        FloatVector m8 = FloatVector.fromArray(S, m, p + 8 * plane), m12 = FloatVector.fromArray(S, m, p + 12 * plane);
-        FloatVector g00 = m0.add(m4).add(m8), g10 = m4.sub(m8).sub(m12);
-        m0 = FloatVector.fromArray(S, m, p + plane); m4 = FloatVector.fromArray(S, m, p + 5 * plane);
-        m8 = FloatVector.fromArray(S, m, p + 9 * plane); m12 = FloatVector.fromArray(S, m, p + 13 * plane);
-        FloatVector g01 = m0.add(m4).add(m8), g11 = m4.sub(m8).sub(m12);
-        m0 = FloatVector.fromArray(S, m, p + 2 * plane); m4 = FloatVector.fromArray(S, m, p + 6 * plane);
-        m8 = FloatVector.fromArray(S, m, p + 10 * plane); m12 = FloatVector.fromArray(S, m, p + 14 * plane);
-        FloatVector g02 = m0.add(m4).add(m8), g12 = m4.sub(m8).sub(m12);
-        m0 = FloatVector.fromArray(S, m, p + 3 * plane); m4 = FloatVector.fromArray(S, m, p + 7 * plane);
-        m8 = FloatVector.fromArray(S, m, p + 11 * plane); m12 = FloatVector.fromArray(S, m, p + 15 * plane);
-        FloatVector g03 = m0.add(m4).add(m8), g13 = m4.sub(m8).sub(m12);
-        // (A^T M) A, row by row
-        FloatVector y00 = g00.add(g01).add(g02), y01 = g01.sub(g02).sub(g03);
-        FloatVector y10 = g10.add(g11).add(g12), y11 = g11.sub(g12).sub(g13);
-        if (bias != null) {
-            FloatVector b = FloatVector.fromArray(S, bias, q);
-            y00 = y00.add(b);
-            y01 = y01.add(b);
-            y10 = y10.add(b);
-            y11 = y11.add(b);
+    private static void inputGradPass2(Winograd.Tiles t) {
+        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0;
+        for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int xo = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c + 2 * row;
+            for (int ch = 0; ch < cv; ch += L) inputGradRow2(t.src, tt * c + ch, t.plane, t.dst, xo + ch, c);
         }
-        if (relu) { // z > 0 ? z : 0 (a NaN gives 0)
-            FloatVector zero = FloatVector.zero(S);
-            y00 = zero.blend(y00, y00.compare(VectorOperators.GT, 0f));
-            y01 = zero.blend(y01, y01.compare(VectorOperators.GT, 0f));
-            y10 = zero.blend(y10, y10.compare(VectorOperators.GT, 0f));
-            y11 = zero.blend(y11, y11.compare(VectorOperators.GT, 0f));
+    }
+
+    private static void inputGradPass3(Winograd.Tiles t) {
+        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0;
+        for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int xo = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c + 3 * row;
+            for (int ch = 0; ch < cv; ch += L) inputGradRow3(t.src, tt * c + ch, t.plane, t.dst, xo + ch, c);
         }
-        y00.intoArray(z, z0);
-        y01.intoArray(z, z0 + f);
-        y10.intoArray(z, z0 + zRow);
-        y11.intoArray(z, z0 + zRow + f);
+    }
+
+    /** Tile row 0: e_j = D0j; dx row += [e0, e1 - e2 + e3, e2 + e1 - e0, -e3] at xo, xo + c, xo + 2c, xo + 3c. */
+    private static void inputGradRow0(float[] dv, int p, int plane, float[] dx, int xo, int c) {
+        FloatVector e0 = FloatVector.fromArray(S, dv, p), e1 = FloatVector.fromArray(S, dv, p + plane);
+        FloatVector e2 = FloatVector.fromArray(S, dv, p + 2 * plane), e3 = FloatVector.fromArray(S, dv, p + 3 * plane);
+        FloatVector.fromArray(S, dx, xo).add(e0).intoArray(dx, xo);
+        FloatVector.fromArray(S, dx, xo + c).add(e1.sub(e2).add(e3)).intoArray(dx, xo + c);
+        FloatVector.fromArray(S, dx, xo + 2 * c).add(e2.add(e1).sub(e0)).intoArray(dx, xo + 2 * c);
+        FloatVector.fromArray(S, dx, xo + 3 * c).add(e3.neg()).intoArray(dx, xo + 3 * c);
+    }
+
+    /** Tile row 1: e_j = D1j - D2j + D3j. */
+    private static void inputGradRow1(float[] dv, int p, int plane, float[] dx, int xo, int c) {
+        FloatVector e0 = FloatVector.fromArray(S, dv, p + 4 * plane).sub(FloatVector.fromArray(S, dv, p + 8 * plane)).add(FloatVector.fromArray(S, dv, p + 12 * plane));
+        FloatVector e1 = FloatVector.fromArray(S, dv, p + 5 * plane).sub(FloatVector.fromArray(S, dv, p + 9 * plane)).add(FloatVector.fromArray(S, dv, p + 13 * plane));
+        FloatVector e2 = FloatVector.fromArray(S, dv, p + 6 * plane).sub(FloatVector.fromArray(S, dv, p + 10 * plane)).add(FloatVector.fromArray(S, dv, p + 14 * plane));
+        FloatVector e3 = FloatVector.fromArray(S, dv, p + 7 * plane).sub(FloatVector.fromArray(S, dv, p + 11 * plane)).add(FloatVector.fromArray(S, dv, p + 15 * plane));
+        FloatVector.fromArray(S, dx, xo).add(e0).intoArray(dx, xo);
+        FloatVector.fromArray(S, dx, xo + c).add(e1.sub(e2).add(e3)).intoArray(dx, xo + c);
+        FloatVector.fromArray(S, dx, xo + 2 * c).add(e2.add(e1).sub(e0)).intoArray(dx, xo + 2 * c);
+        FloatVector.fromArray(S, dx, xo + 3 * c).add(e3.neg()).intoArray(dx, xo + 3 * c);
+    }
+
+    /** Tile row 2: e_j = D2j + D1j - D0j. */
+    private static void inputGradRow2(float[] dv, int p, int plane, float[] dx, int xo, int c) {
+        FloatVector e0 = FloatVector.fromArray(S, dv, p + 8 * plane).add(FloatVector.fromArray(S, dv, p + 4 * plane)).sub(FloatVector.fromArray(S, dv, p));
+        FloatVector e1 = FloatVector.fromArray(S, dv, p + 9 * plane).add(FloatVector.fromArray(S, dv, p + 5 * plane)).sub(FloatVector.fromArray(S, dv, p + plane));
+        FloatVector e2 = FloatVector.fromArray(S, dv, p + 10 * plane).add(FloatVector.fromArray(S, dv, p + 6 * plane)).sub(FloatVector.fromArray(S, dv, p + 2 * plane));
+        FloatVector e3 = FloatVector.fromArray(S, dv, p + 11 * plane).add(FloatVector.fromArray(S, dv, p + 7 * plane)).sub(FloatVector.fromArray(S, dv, p + 3 * plane));
+        FloatVector.fromArray(S, dx, xo).add(e0).intoArray(dx, xo);
+        FloatVector.fromArray(S, dx, xo + c).add(e1.sub(e2).add(e3)).intoArray(dx, xo + c);
+        FloatVector.fromArray(S, dx, xo + 2 * c).add(e2.add(e1).sub(e0)).intoArray(dx, xo + 2 * c);
+        FloatVector.fromArray(S, dx, xo + 3 * c).add(e3.neg()).intoArray(dx, xo + 3 * c);
+    }
+
+    /** Tile row 3: e_j = -D3j. */
+    private static void inputGradRow3(float[] dv, int p, int plane, float[] dx, int xo, int c) {
+        FloatVector e0 = FloatVector.fromArray(S, dv, p + 12 * plane).neg(), e1 = FloatVector.fromArray(S, dv, p + 13 * plane).neg();
+        FloatVector e2 = FloatVector.fromArray(S, dv, p + 14 * plane).neg(), e3 = FloatVector.fromArray(S, dv, p + 15 * plane).neg();
+        FloatVector.fromArray(S, dx, xo).add(e0).intoArray(dx, xo);
+        FloatVector.fromArray(S, dx, xo + c).add(e1.sub(e2).add(e3)).intoArray(dx, xo + c);
+        FloatVector.fromArray(S, dx, xo + 2 * c).add(e2.add(e1).sub(e0)).intoArray(dx, xo + 2 * c);
+        FloatVector.fromArray(S, dx, xo + 3 * c).add(e3.neg()).intoArray(dx, xo + 3 * c);
     }
 }

@@ -25,17 +25,55 @@ package cnnparity.nn.kernels;
  * same order (WinogradTest bounds it against a float64 convolution).
  */
 public final class Winograd {
+    /**
+     * The transforms, pass by pass: each call computes one row of the result for every tile of a
+     * group, so that a pass is a small unit of work (VectorWinograd explains why that matters).
+     * Both kernels run the same passes in the same order: per element the same operations, so the
+     * same bits, overlapping tiles included.
+     */
     interface Kernel {
-        void kernelTransform(float[] k, int c, int f, float[] u);
+        /** Row i (0..3) of U for every (c, f): t.src = k, t.dst = u, t.n = C*F. */
+        void kernelRows(Tiles t, int i);
 
-        void inputTransform(float[] x, int b0, int b1, int h, int w, int c, int ph, int pw, float[] v, int plane);
+        /** Row i (0..3) of V = B^T d B for every tile: t.src = x, t.dst = v. */
+        void inputRows(Tiles t, int i);
 
-        void outputTransform(float[] m, int plane, int tiles, int ph, int pw, int f, float[] z, float[] bias, boolean relu);
+        /** Output row r (0..1) of y = A^T M A for every tile, then the epilogue: t.src = m, t.dst = z. */
+        void outputRows(Tiles t, int r);
 
-        void gradTransform(float[] dz, int tiles, int ph, int pw, int f, float[] w, int plane);
+        /** Row i (0..3) of W = A dy A^T for every tile: t.src = dz, t.dst = w. */
+        void gradRows(Tiles t, int i);
 
-        void inputGradTransform(float[] dv, int plane, int b0, int b1, int h, int w, int c, int ph, int pw, float[] dx);
+        /** Tile row i (0..3) of dx += B dV B^T for every tile, in tile order: t.src = dv, t.dst = dx. */
+        void inputGradRows(Tiles t, int i);
     }
+
+    /** What a pass reads and writes, for a group of samples [b0, b1) (x (N, H, W, C), PH x PW tiles each, F filters). */
+    static final class Tiles {
+        float[] src, dst, bias;
+        boolean relu;
+        int plane, b0, b1, h, w, c, ph, pw, f, tiles, n;
+
+        Tiles set(float[] src, float[] dst, int plane, int b0, int b1, int h, int w, int c, int ph, int pw, int f, int tiles) {
+            this.src = src;
+            this.dst = dst;
+            this.plane = plane;
+            this.b0 = b0;
+            this.b1 = b1;
+            this.h = h;
+            this.w = w;
+            this.c = c;
+            this.ph = ph;
+            this.pw = pw;
+            this.f = f;
+            this.tiles = tiles;
+            this.bias = null;
+            this.relu = false;
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Tiles> TILES = ThreadLocal.withInitial(Tiles::new);
 
     private static final Kernel PORTABLE = new Scalar();
     private static final Kernel VECTOR = Gemm.VECTOR != null ? Gemm.vectorImpl("VectorWinograd") : null;
@@ -75,7 +113,13 @@ public final class Winograd {
 
     /** U (16, C, F), plane C*F, from the kernel k (3, 3, C, F). */
     public static void kernelTransform(float[] k, int c, int f, float[] u) {
-        kernel().kernelTransform(k, c, f, u);
+        kernelTransform(kernel(), k, c, f, u);
+    }
+
+    static void kernelTransform(Kernel kn, float[] k, int c, int f, float[] u) {
+        Tiles t = TILES.get().set(k, u, 0, 0, 0, 0, 0, c, 0, 0, f, 0);
+        t.n = c * f;
+        for (int i = 0; i < 4; i++) kn.kernelRows(t, i);
     }
 
     /**
@@ -84,7 +128,13 @@ public final class Winograd {
      * 2*PH+1 < H and 2*PW+1 < W).
      */
     public static void inputTransform(float[] x, int b0, int b1, int h, int w, int c, int ph, int pw, float[] v) {
-        kernel().inputTransform(x, b0, b1, h, w, c, ph, pw, v, plane((b1 - b0) * ph * pw, c));
+        inputTransform(kernel(), x, b0, b1, h, w, c, ph, pw, v);
+    }
+
+    static void inputTransform(Kernel kn, float[] x, int b0, int b1, int h, int w, int c, int ph, int pw, float[] v) {
+        int tiles = (b1 - b0) * ph * pw;
+        Tiles t = TILES.get().set(x, v, plane(tiles, c), b0, b1, h, w, c, ph, pw, 0, tiles);
+        for (int i = 0; i < 4; i++) kn.inputRows(t, i);
     }
 
     /** M (16, T, F), {@link #plane}(T, F) apart: M[xi] = V[xi] x U[xi] for each of the 16 tile positions. */
@@ -99,7 +149,14 @@ public final class Winograd {
      * (when {@code relu}), as Gemm's epilogue does them.
      */
     public static void outputTransform(float[] m, int tiles, int ph, int pw, int f, float[] z, float[] bias, boolean relu) {
-        kernel().outputTransform(m, plane(tiles, f), tiles, ph, pw, f, z, bias, relu);
+        outputTransform(kernel(), m, tiles, ph, pw, f, z, bias, relu);
+    }
+
+    static void outputTransform(Kernel kn, float[] m, int tiles, int ph, int pw, int f, float[] z, float[] bias, boolean relu) {
+        Tiles t = TILES.get().set(m, z, plane(tiles, f), 0, tiles / (ph * pw), 0, 0, 0, ph, pw, f, tiles);
+        t.bias = bias;
+        t.relu = relu;
+        for (int r = 0; r < 2; r++) kn.outputRows(t, r);
     }
 
     /*
@@ -114,7 +171,12 @@ public final class Winograd {
 
     /** W (16, T, F), {@link #plane}(T, F) apart, from dz (T/(PH*PW), 2*PH, 2*PW, F): the conv output gradient of the windows. */
     public static void gradTransform(float[] dz, int tiles, int ph, int pw, int f, float[] w) {
-        kernel().gradTransform(dz, tiles, ph, pw, f, w, plane(tiles, f));
+        gradTransform(kernel(), dz, tiles, ph, pw, f, w);
+    }
+
+    static void gradTransform(Kernel kn, float[] dz, int tiles, int ph, int pw, int f, float[] w) {
+        Tiles t = TILES.get().set(dz, w, plane(tiles, f), 0, tiles / (ph * pw), 0, 0, 0, ph, pw, f, tiles);
+        for (int i = 0; i < 4; i++) kn.gradRows(t, i);
     }
 
     /** dU (16, C, F) += V[xi]^T W[xi] for each tile position: the weight gradient in the transformed domain. */
@@ -138,11 +200,17 @@ public final class Winograd {
     }
 
     /**
-     * dx += B dV B^T at each tile's 4x4 cells, samples [b0, b1) of dx (N, H, W, C), tiles in order
-     * (overlapping tiles add in a fixed order). dx must hold zeros (or what to add to) there.
+     * dx += B dV B^T at each tile's 4x4 cells, samples [b0, b1) of dx (N, H, W, C): row 0 of every
+     * tile, then row 1, ..., each in tile order (overlapping tiles add in this fixed order). dx
+     * must hold zeros (or what to add to) there.
      */
     public static void inputGradTransform(float[] dv, int tiles, int b0, int b1, int h, int w, int c, int ph, int pw, float[] dx) {
-        kernel().inputGradTransform(dv, plane(tiles, c), b0, b1, h, w, c, ph, pw, dx);
+        inputGradTransform(kernel(), dv, tiles, b0, b1, h, w, c, ph, pw, dx);
+    }
+
+    static void inputGradTransform(Kernel kn, float[] dv, int tiles, int b0, int b1, int h, int w, int c, int ph, int pw, float[] dx) {
+        Tiles t = TILES.get().set(dv, dx, plane(tiles, c), b0, b1, h, w, c, ph, pw, 0, tiles);
+        for (int i = 0; i < 4; i++) kn.inputGradRows(t, i); // row by row over all tiles: the order of the adds where tiles overlap
     }
 
     /** dk (3, 3, C, F) += G^T dU G, from dU (16, C, F). Once per step: plain loops. */
@@ -171,173 +239,109 @@ public final class Winograd {
         dk[(cell + 2) * cf + q] += 0.5f * (e1 + e2) + e3;
     }
 
-    /** One tile's W for filters [q0, q1): dz's 2x2 block at z0 (and z0 + zRow). */
-    static void gradTile(float[] dz, int z0, int zRow, int f, float[] w, int o, int plane, int q0, int q1) {
-        int z1 = z0 + zRow;
-        for (int q = q0; q < q1; q++) {
-            float p = dz[z0 + q], r = dz[z0 + f + q], s = dz[z1 + q], t = dz[z1 + f + q];
-            // A dy: rows [p r], [p+s r+t], [p-s r-t], [-s -t]; then (A dy) A^T: [a, a+b, a-b, -b] along each row
-            gradRow(w, o + q, plane, 0, p, r);
-            gradRow(w, o + q, plane, 4, p + s, r + t);
-            gradRow(w, o + q, plane, 8, p - s, r - t);
-            gradRow(w, o + q, plane, 12, -s, -t);
-        }
-    }
-
-    private static void gradRow(float[] w, int p, int plane, int xi, float a, float b) {
-        w[p + xi * plane] = a;
-        w[p + (xi + 1) * plane] = a + b;
-        w[p + (xi + 2) * plane] = a - b;
-        w[p + (xi + 3) * plane] = -b;
-    }
-
-    /** One tile's dx += B dV B^T for channels [ch0, ch1): dV at o, the tile's top-left cell of dx at x0. */
-    static void inputGradTile(float[] dv, int o, int plane, float[] dx, int x0, int row, int c, int ch0, int ch1) {
-        for (int ch = ch0; ch < ch1; ch++) {
-            int p = o + ch;
-            // B D, column by column: D0, D1 - D2 + D3, D2 + D1 - D0, -D3
-            float d0 = dv[p], d1 = dv[p + 4 * plane], d2 = dv[p + 8 * plane], d3 = dv[p + 12 * plane];
-            float e00 = d0, e10 = d1 - d2 + d3, e20 = d2 + d1 - d0, e30 = -d3;
-            d0 = dv[p + plane]; d1 = dv[p + 5 * plane]; d2 = dv[p + 9 * plane]; d3 = dv[p + 13 * plane];
-            float e01 = d0, e11 = d1 - d2 + d3, e21 = d2 + d1 - d0, e31 = -d3;
-            d0 = dv[p + 2 * plane]; d1 = dv[p + 6 * plane]; d2 = dv[p + 10 * plane]; d3 = dv[p + 14 * plane];
-            float e02 = d0, e12 = d1 - d2 + d3, e22 = d2 + d1 - d0, e32 = -d3;
-            d0 = dv[p + 3 * plane]; d1 = dv[p + 7 * plane]; d2 = dv[p + 11 * plane]; d3 = dv[p + 15 * plane];
-            float e03 = d0, e13 = d1 - d2 + d3, e23 = d2 + d1 - d0, e33 = -d3;
-            // (B D) B^T, row by row, added at the tile's row i
-            inputGradRow(dx, x0 + ch, c, e00, e01, e02, e03);
-            inputGradRow(dx, x0 + row + ch, c, e10, e11, e12, e13);
-            inputGradRow(dx, x0 + 2 * row + ch, c, e20, e21, e22, e23);
-            inputGradRow(dx, x0 + 3 * row + ch, c, e30, e31, e32, e33);
-        }
-    }
-
-    private static void inputGradRow(float[] dx, int xo, int c, float e0, float e1, float e2, float e3) {
-        dx[xo] += e0;
-        dx[xo + c] += e1 - e2 + e3;
-        dx[xo + 2 * c] += e2 + e1 - e0;
-        dx[xo + 3 * c] += -e3;
-    }
-
-    /** Plain loops; the vector kernel (VectorWinograd) does the same operations in the same order per element. */
+    /** Plain loops; the vector kernel (VectorWinograd) runs the same passes with the same operations per element. */
     static final class Scalar implements Kernel {
         @Override
-        public void kernelTransform(float[] k, int c, int f, float[] u) {
-            kernelTransformRange(k, c * f, 0, c * f, u);
+        public void kernelRows(Tiles t, int i) {
+            kernelRowsRange(t, i, 0, t.n);
         }
 
         @Override
-        public void inputTransform(float[] x, int b0, int b1, int h, int w, int c, int ph, int pw, float[] v, int plane) {
-            int t = 0;
-            for (int b = b0; b < b1; b++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
-                int x0 = ((b * h + 2 * ti) * w + 2 * tj) * c;
-                inputTile(x, x0, w * c, c, v, t * c, plane, 0, c);
-            }
+        public void inputRows(Tiles t, int i) {
+            inputRowsRange(t, i, 0, t.c);
         }
 
         @Override
-        public void gradTransform(float[] dz, int tiles, int ph, int pw, int f, float[] w, int plane) {
-            int t = 0;
-            for (int s = 0; s < tiles / (ph * pw); s++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
-                int z0 = ((s * 2 * ph + 2 * ti) * 2 * pw + 2 * tj) * f;
-                gradTile(dz, z0, 2 * pw * f, f, w, t * f, plane, 0, f);
-            }
+        public void outputRows(Tiles t, int r) {
+            outputRowsRange(t, r, 0, t.f);
         }
 
         @Override
-        public void inputGradTransform(float[] dv, int plane, int b0, int b1, int h, int w, int c, int ph, int pw, float[] dx) {
-            int t = 0;
-            for (int b = b0; b < b1; b++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
-                int x0 = ((b * h + 2 * ti) * w + 2 * tj) * c;
-                inputGradTile(dv, t * c, plane, dx, x0, w * c, c, 0, c);
-            }
+        public void gradRows(Tiles t, int i) {
+            gradRowsRange(t, i, 0, t.f);
         }
 
         @Override
-        public void outputTransform(float[] m, int plane, int tiles, int ph, int pw, int f, float[] z, float[] bias, boolean relu) {
-            int t = 0;
-            for (int s = 0; s < tiles / (ph * pw); s++) for (int ti = 0; ti < ph; ti++) for (int tj = 0; tj < pw; tj++, t++) {
-                int z0 = ((s * 2 * ph + 2 * ti) * 2 * pw + 2 * tj) * f;
-                outputTile(m, t * f, plane, z, z0, 2 * pw * f, f, 0, f, bias, relu);
-            }
+        public void inputGradRows(Tiles t, int i) {
+            inputGradRowsRange(t, i, 0, t.c);
         }
     }
 
-    /** U for q = c*F + f in [q0, q1). */
-    static void kernelTransformRange(float[] k, int cf, int q0, int q1, float[] u) {
+    /** Row i of U = G k G^T for q = c*F + f in [q0, q1): G's rows 0, (0+1+2)/2, (0-1+2)/2, 2, down each column of k, then across. */
+    static void kernelRowsRange(Tiles t, int i, int q0, int q1) {
+        float[] k = t.src, u = t.dst;
+        int cf = t.n, o = 4 * i * cf;
         for (int q = q0; q < q1; q++) {
-            float g00 = k[q], g01 = k[cf + q], g02 = k[2 * cf + q];
-            float g10 = k[3 * cf + q], g11 = k[4 * cf + q], g12 = k[5 * cf + q];
-            float g20 = k[6 * cf + q], g21 = k[7 * cf + q], g22 = k[8 * cf + q];
-            // G g: rows 0, (0+1+2)/2, (0-1+2)/2, 2 of g; then (G g) G^T, the same along each row
-            kernelRow(u, 0, cf, q, g00, g01, g02);
-            kernelRow(u, 4, cf, q, 0.5f * (g00 + g10 + g20), 0.5f * (g01 + g11 + g21), 0.5f * (g02 + g12 + g22));
-            kernelRow(u, 8, cf, q, 0.5f * (g00 - g10 + g20), 0.5f * (g01 - g11 + g21), 0.5f * (g02 - g12 + g22));
-            kernelRow(u, 12, cf, q, g20, g21, g22);
+            float g0 = k[q], g1 = k[3 * cf + q], g2 = k[6 * cf + q];       // kernel column 0, rows 0..2
+            float h0 = k[cf + q], h1 = k[4 * cf + q], h2 = k[7 * cf + q];  // column 1
+            float j0 = k[2 * cf + q], j1 = k[5 * cf + q], j2 = k[8 * cf + q]; // column 2
+            float a, b, d;
+            if (i == 0) {
+                a = g0; b = h0; d = j0;
+            } else if (i == 1) {
+                a = 0.5f * (g0 + g1 + g2); b = 0.5f * (h0 + h1 + h2); d = 0.5f * (j0 + j1 + j2);
+            } else if (i == 2) {
+                a = 0.5f * (g0 - g1 + g2); b = 0.5f * (h0 - h1 + h2); d = 0.5f * (j0 - j1 + j2);
+            } else {
+                a = g2; b = h2; d = j2;
+            }
+            u[o + q] = a;
+            u[o + cf + q] = 0.5f * (a + b + d);
+            u[o + 2 * cf + q] = 0.5f * (a - b + d);
+            u[o + 3 * cf + q] = d;
         }
     }
 
-    private static void kernelRow(float[] u, int xi, int cf, int q, float a, float b, float d) {
-        u[xi * cf + q] = a;
-        u[(xi + 1) * cf + q] = 0.5f * (a + b + d);
-        u[(xi + 2) * cf + q] = 0.5f * (a - b + d);
-        u[(xi + 3) * cf + q] = d;
-    }
+    /** The image rows the 4 rows of B^T d combine: d0 - d2, d1 + d2, d2 - d1, d1 - d3. */
+    static final int[] INPUT_A = {0, 1, 2, 1}, INPUT_B = {2, 2, 1, 3};
 
-    /** One tile's V for channels [ch0, ch1): x0 the tile's top-left cell, row the distance between image rows. */
-    static void inputTile(float[] x, int x0, int row, int c, float[] v, int o, int plane, int ch0, int ch1) {
-        int x1 = x0 + row, x2 = x1 + row, x3 = x2 + row;
-        for (int ch = ch0; ch < ch1; ch++) {
-            // B^T d: rows d0-d2, d1+d2, d2-d1, d1-d3, for each of the 4 columns
-            float e00 = x[x0 + ch] - x[x2 + ch], e01 = x[x0 + c + ch] - x[x2 + c + ch];
-            float e02 = x[x0 + 2 * c + ch] - x[x2 + 2 * c + ch], e03 = x[x0 + 3 * c + ch] - x[x2 + 3 * c + ch];
-            float e10 = x[x1 + ch] + x[x2 + ch], e11 = x[x1 + c + ch] + x[x2 + c + ch];
-            float e12 = x[x1 + 2 * c + ch] + x[x2 + 2 * c + ch], e13 = x[x1 + 3 * c + ch] + x[x2 + 3 * c + ch];
-            float e20 = x[x2 + ch] - x[x1 + ch], e21 = x[x2 + c + ch] - x[x1 + c + ch];
-            float e22 = x[x2 + 2 * c + ch] - x[x1 + 2 * c + ch], e23 = x[x2 + 3 * c + ch] - x[x1 + 3 * c + ch];
-            float e30 = x[x1 + ch] - x[x3 + ch], e31 = x[x1 + c + ch] - x[x3 + c + ch];
-            float e32 = x[x1 + 2 * c + ch] - x[x3 + 2 * c + ch], e33 = x[x1 + 3 * c + ch] - x[x3 + 3 * c + ch];
-            // (B^T d) B: the same along each row
-            int p = o + ch;
-            v[p] = e00 - e02;
-            v[p + plane] = e01 + e02;
-            v[p + 2 * plane] = e02 - e01;
-            v[p + 3 * plane] = e01 - e03;
-            v[p + 4 * plane] = e10 - e12;
-            v[p + 5 * plane] = e11 + e12;
-            v[p + 6 * plane] = e12 - e11;
-            v[p + 7 * plane] = e11 - e13;
-            v[p + 8 * plane] = e20 - e22;
-            v[p + 9 * plane] = e21 + e22;
-            v[p + 10 * plane] = e22 - e21;
-            v[p + 11 * plane] = e21 - e23;
-            v[p + 12 * plane] = e30 - e32;
-            v[p + 13 * plane] = e31 + e32;
-            v[p + 14 * plane] = e32 - e31;
-            v[p + 15 * plane] = e31 - e33;
+    /** Row i of V for channels [ch0, ch1) of every tile: e = (B^T d) row i down each column, then e0-e2, e1+e2, e2-e1, e1-e3 across. */
+    static void inputRowsRange(Tiles t, int i, int ch0, int ch1) {
+        float[] x = t.src, v = t.dst;
+        int c = t.c, row = t.w * c, plane = t.plane, tt = 0;
+        for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int x0 = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c;
+            int r = x0 + INPUT_A[i] * row, s = x0 + INPUT_B[i] * row, p = tt * c + 4 * i * plane;
+            for (int ch = ch0; ch < ch1; ch++) {
+                float e0, e1, e2, e3;
+                if (i == 1) {
+                    e0 = x[r + ch] + x[s + ch]; e1 = x[r + c + ch] + x[s + c + ch];
+                    e2 = x[r + 2 * c + ch] + x[s + 2 * c + ch]; e3 = x[r + 3 * c + ch] + x[s + 3 * c + ch];
+                } else {
+                    e0 = x[r + ch] - x[s + ch]; e1 = x[r + c + ch] - x[s + c + ch];
+                    e2 = x[r + 2 * c + ch] - x[s + 2 * c + ch]; e3 = x[r + 3 * c + ch] - x[s + 3 * c + ch];
+                }
+                v[p + ch] = e0 - e2;
+                v[p + plane + ch] = e1 + e2;
+                v[p + 2 * plane + ch] = e2 - e1;
+                v[p + 3 * plane + ch] = e1 - e3;
+            }
         }
     }
 
-    /** One tile's 2x2 outputs for filters [q0, q1): M at o, z's two rows at z0 and z0 + zRow. */
-    static void outputTile(float[] m, int o, int plane, float[] z, int z0, int zRow, int f, int q0, int q1, float[] bias, boolean relu) {
-        int z1 = z0 + zRow;
-        for (int q = q0; q < q1; q++) {
-            int p = o + q;
-            // A^T M: rows m0+m1+m2 and m1-m2-m3, for each of the 4 columns
-            float g00 = m[p] + m[p + 4 * plane] + m[p + 8 * plane];
-            float g01 = m[p + plane] + m[p + 5 * plane] + m[p + 9 * plane];
-            float g02 = m[p + 2 * plane] + m[p + 6 * plane] + m[p + 10 * plane];
-            float g03 = m[p + 3 * plane] + m[p + 7 * plane] + m[p + 11 * plane];
-            float g10 = m[p + 4 * plane] - m[p + 8 * plane] - m[p + 12 * plane];
-            float g11 = m[p + 5 * plane] - m[p + 9 * plane] - m[p + 13 * plane];
-            float g12 = m[p + 6 * plane] - m[p + 10 * plane] - m[p + 14 * plane];
-            float g13 = m[p + 7 * plane] - m[p + 11 * plane] - m[p + 15 * plane];
-            // (A^T M) A: the same along each row
-            float b = bias != null ? bias[q] : 0f;
-            z[z0 + q] = epilogue(g00 + g01 + g02, b, bias != null, relu);
-            z[z0 + f + q] = epilogue(g01 - g02 - g03, b, bias != null, relu);
-            z[z1 + q] = epilogue(g10 + g11 + g12, b, bias != null, relu);
-            z[z1 + f + q] = epilogue(g11 - g12 - g13, b, bias != null, relu);
+    /** Output row r of every tile for filters [q0, q1): g = (A^T M) row r down each column (m0+m1+m2 or m1-m2-m3), y = [g0+g1+g2, g1-g2-g3], then the epilogue. */
+    static void outputRowsRange(Tiles t, int r, int q0, int q1) {
+        float[] m = t.src, z = t.dst, bias = t.bias;
+        int f = t.f, plane = t.plane, zRow = 2 * t.pw * f, tt = 0;
+        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int zo = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f + r * zRow, p = tt * f;
+            for (int q = q0; q < q1; q++) {
+                float g0, g1, g2, g3;
+                if (r == 0) {
+                    g0 = m[p + q] + m[p + 4 * plane + q] + m[p + 8 * plane + q];
+                    g1 = m[p + plane + q] + m[p + 5 * plane + q] + m[p + 9 * plane + q];
+                    g2 = m[p + 2 * plane + q] + m[p + 6 * plane + q] + m[p + 10 * plane + q];
+                    g3 = m[p + 3 * plane + q] + m[p + 7 * plane + q] + m[p + 11 * plane + q];
+                } else {
+                    g0 = m[p + 4 * plane + q] - m[p + 8 * plane + q] - m[p + 12 * plane + q];
+                    g1 = m[p + 5 * plane + q] - m[p + 9 * plane + q] - m[p + 13 * plane + q];
+                    g2 = m[p + 6 * plane + q] - m[p + 10 * plane + q] - m[p + 14 * plane + q];
+                    g3 = m[p + 7 * plane + q] - m[p + 11 * plane + q] - m[p + 15 * plane + q];
+                }
+                float b = bias != null ? bias[q] : 0f;
+                z[zo + q] = epilogue(g0 + g1 + g2, b, bias != null, t.relu);
+                z[zo + f + q] = epilogue(g1 - g2 - g3, b, bias != null, t.relu);
+            }
         }
     }
 
@@ -345,5 +349,55 @@ public final class Winograd {
     private static float epilogue(float y, float b, boolean addBias, boolean relu) {
         float z = addBias ? y + b : y;
         return relu ? (z > 0 ? z : 0f) : z;
+    }
+
+    /** Row i of W for filters [q0, q1) of every tile: (A dy) row i = [p r], [p+s r+t], [p-s r-t], [-s -t] for dy = [[p r] [s t]]; then [a, a+b, a-b, -b] across. */
+    static void gradRowsRange(Tiles t, int i, int q0, int q1) {
+        float[] dz = t.src, w = t.dst;
+        int f = t.f, plane = t.plane, zRow = 2 * t.pw * f, tt = 0;
+        for (int s0 = t.b0; s0 < t.b1; s0++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int z0 = ((s0 * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f, z1 = z0 + zRow, o = tt * f + 4 * i * plane;
+            for (int q = q0; q < q1; q++) {
+                float p = dz[z0 + q], r = dz[z0 + f + q], s = dz[z1 + q], u = dz[z1 + f + q];
+                float a, b;
+                if (i == 0) {
+                    a = p; b = r;
+                } else if (i == 1) {
+                    a = p + s; b = r + u;
+                } else if (i == 2) {
+                    a = p - s; b = r - u;
+                } else {
+                    a = -s; b = -u;
+                }
+                w[o + q] = a;
+                w[o + plane + q] = a + b;
+                w[o + 2 * plane + q] = a - b;
+                w[o + 3 * plane + q] = -b;
+            }
+        }
+    }
+
+    /** Tile row i of dx += B dV B^T for channels [ch0, ch1), tiles in order: e = (B D) row i (D0, D1 - D2 + D3, D2 + D1 - D0, -D3 down each column), then [e0, e1 - e2 + e3, e2 + e1 - e0, -e3] across. */
+    static void inputGradRowsRange(Tiles t, int i, int ch0, int ch1) {
+        float[] dv = t.src, dx = t.dst;
+        int c = t.c, row = t.w * c, plane = t.plane, tt = 0;
+        for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
+            int xo = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c + i * row, p = tt * c;
+            for (int ch = ch0; ch < ch1; ch++) {
+                int o = p + ch;
+                float e0 = inputGradColumn(dv, o, plane, i), e1 = inputGradColumn(dv, o + plane, plane, i);
+                float e2 = inputGradColumn(dv, o + 2 * plane, plane, i), e3 = inputGradColumn(dv, o + 3 * plane, plane, i);
+                dx[xo + ch] += e0;
+                dx[xo + c + ch] += e1 - e2 + e3;
+                dx[xo + 2 * c + ch] += e2 + e1 - e0;
+                dx[xo + 3 * c + ch] += -e3;
+            }
+        }
+    }
+
+    /** (B D) at row i of one column, D's rows {@code plane * 4} apart from o. */
+    private static float inputGradColumn(float[] dv, int o, int plane, int i) {
+        float d0 = dv[o], d1 = dv[o + 4 * plane], d2 = dv[o + 8 * plane], d3 = dv[o + 12 * plane];
+        return i == 0 ? d0 : i == 1 ? d1 - d2 + d3 : i == 2 ? d2 + d1 - d0 : -d3;
     }
 }

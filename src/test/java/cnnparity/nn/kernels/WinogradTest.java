@@ -126,29 +126,29 @@ class WinogradTest {
             SplittableRandom r = new SplittableRandom(s.c + s.f);
             int tiles = s.n * s.ph() * s.pw();
             float[] k = random(r, 9 * s.c * s.f, -1, 1), u1 = new float[16 * s.c * s.f], u2 = new float[u1.length];
-            scalar.kernelTransform(k, s.c, s.f, u1);
-            vector.kernelTransform(k, s.c, s.f, u2);
+            Winograd.kernelTransform(scalar, k, s.c, s.f, u1);
+            Winograd.kernelTransform(vector, k, s.c, s.f, u2);
             assertArrayEquals(u1, u2, "kernel transform");
             float[] x = random(r, s.n * s.h * s.w * s.c, -1, 1);
             int vp = Winograd.plane(tiles, s.c), mp = Winograd.plane(tiles, s.f);
             float[] v1 = new float[16 * vp], v2 = new float[16 * vp];
-            scalar.inputTransform(x, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), v1, vp);
-            vector.inputTransform(x, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), v2, vp);
+            Winograd.inputTransform(scalar, x, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), v1);
+            Winograd.inputTransform(vector, x, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), v2);
             assertArrayEquals(v1, v2, "input transform");
             float[] m = random(r, 16 * mp, -1, 1), bias = random(r, s.f, -1, 1);
             for (float[] b : new float[][] {null, bias}) for (boolean relu : new boolean[] {false, true}) {
                 float[] z1 = new float[tiles * 4 * s.f], z2 = new float[z1.length];
-                scalar.outputTransform(m, mp, tiles, s.ph(), s.pw(), s.f, z1, b, relu);
-                vector.outputTransform(m, mp, tiles, s.ph(), s.pw(), s.f, z2, b, relu);
+                Winograd.outputTransform(scalar, m, tiles, s.ph(), s.pw(), s.f, z1, b, relu);
+                Winograd.outputTransform(vector, m, tiles, s.ph(), s.pw(), s.f, z2, b, relu);
                 assertArrayEquals(z1, z2, "output transform, bias " + (b != null) + ", relu " + relu);
             }
             float[] dz = random(r, tiles * 4 * s.f, -1, 1), w1 = new float[16 * mp], w2 = new float[16 * mp];
-            scalar.gradTransform(dz, tiles, s.ph(), s.pw(), s.f, w1, mp);
-            vector.gradTransform(dz, tiles, s.ph(), s.pw(), s.f, w2, mp);
+            Winograd.gradTransform(scalar, dz, tiles, s.ph(), s.pw(), s.f, w1);
+            Winograd.gradTransform(vector, dz, tiles, s.ph(), s.pw(), s.f, w2);
             assertArrayEquals(w1, w2, "output gradient transform");
             float[] dv = random(r, 16 * vp, -1, 1), dx1 = random(r, x.length, -1, 1), dx2 = dx1.clone();
-            scalar.inputGradTransform(dv, vp, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), dx1);
-            vector.inputGradTransform(dv, vp, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), dx2);
+            Winograd.inputGradTransform(scalar, dv, tiles, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), dx1);
+            Winograd.inputGradTransform(vector, dv, tiles, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), dx2);
             assertArrayEquals(dx1, dx2, "input gradient transform");
         }));
     }
