@@ -2,25 +2,26 @@ package cnnparity.nn.layers;
 
 import cnnparity.nn.Layer;
 import cnnparity.nn.Tensor;
+import cnnparity.nn.kernels.DropoutMask;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.SplittableRandom;
 
 /**
  * keras.layers.Dropout (keras/src/layers/regularization/dropout.py): identity at inference; in
  * training, inverted dropout: keep each value with probability 1-rate and scale it by 1/(1-rate).
- * The mask comes from a seeded Java RNG, so a run is repeatable (not Keras's RNG stream: no
- * fixture depends on the mask; gradient fixtures set rate 0, as Keras's call is then identity).
+ * The mask comes from a seeded Java RNG (java.util.SplittableRandom's stream, computed by
+ * nn.kernels.DropoutMask), so a run is repeatable (not Keras's RNG stream: no fixture depends on
+ * the mask; gradient fixtures set rate 0, as Keras's call is then identity).
  */
 public final class Dropout extends Layer {
     private double rate;
-    private SplittableRandom rng;
+    private long rngState; // new SplittableRandom(seed)'s state: the seed, moved by one gamma per draw
     private float[] mask; // null when the last forward was the identity
 
     public Dropout(ObjectNode c) {
         super(c);
         setRate(Configs.number(c, "rate", 0.5));
         long seed = Configs.has(c, "seed") ? Configs.integer(c, "seed", 0) : 1337L;
-        rng = new SplittableRandom(seed);
+        rngState = seed;
     }
 
     public double rate() {
@@ -34,7 +35,7 @@ public final class Dropout extends Layer {
 
     @Override
     public void setSeed(long seed) {
-        rng = new SplittableRandom(seed);
+        rngState = seed;
     }
 
     @Override
@@ -57,15 +58,7 @@ public final class Dropout extends Layer {
         out = Tensor.reuse(out, x.shape);
         float[] m = mask, xd = x.data, yd = out.data;
         long threshold = (long) Math.ceil(rate * (1 << 24)); // u >= rate  <=>  bits >= rate * 2^24
-        int i = 0;
-        // keep = 1 exactly when bits >= threshold, computed without a branch: a coin-flip branch
-        // would be mispredicted half the time
-        for (; i + 1 < size; i += 2) {
-            long r = rng.nextLong();
-            m[i] = scale * (int) ((((r >>> 40) - threshold) >>> 63) ^ 1);
-            m[i + 1] = scale * (int) (((((r >>> 16) & 0xFFFFFF) - threshold) >>> 63) ^ 1);
-        }
-        if (i < size) m[i] = scale * (int) ((((rng.nextLong() >>> 40) - threshold) >>> 63) ^ 1);
+        rngState = DropoutMask.fill(m, size, rngState, threshold, scale);
         for (int j = 0; j < size; j++) yd[j] = xd[j] * m[j];
         return out;
     }
