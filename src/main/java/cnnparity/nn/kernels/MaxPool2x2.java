@@ -30,6 +30,13 @@ public final class MaxPool2x2 {
         void forwardWinners(float[] x, int xB0, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow);
 
         /**
+         * {@link #forwardWinners} of relu(x + bias) cell by cell, x being a conv output before its
+         * bias and ReLU: the GEMM epilogue's operations done here, on the four cells pooling reads
+         * anyway, instead of in a pass of their own over the conv output. Same values, same codes.
+         */
+        void forwardWinnersBiasRelu(float[] x, int xB0, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow, float[] bias);
+
+        /**
          * The gradient at the pooled layer's input for samples [b0, b1) into dx (holding samples from
          * dxB0 on), from the winner codes: dy at the winning cell, 0 elsewhere; with {@code relu}, 0
          * also where the maximum is not > 0 (the ReLU before the pooling was inactive there).
@@ -99,6 +106,11 @@ public final class MaxPool2x2 {
         kernel().forwardWinners(xBlock, b0, y, codes, b0, b1, h, w, c, oh, ow);
     }
 
+    /** See {@link Kernel#forwardWinnersBiasRelu}; x a block of samples [b0, b1), bias not null. */
+    public static void forwardWinnersBiasRelu(float[] xBlock, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow, float[] bias) {
+        kernel().forwardWinnersBiasRelu(xBlock, b0, y, codes, b0, b1, h, w, c, oh, ow, bias);
+    }
+
     /** The input gradient of samples [b0, b1) into a block dx (see {@link Kernel#unpool}); cells outside every window get 0. */
     public static void unpool(float[] codes, float[] y, float[] dy, float[] dxBlock, int b0, int b1, int h, int w, int c, int oh, int ow, boolean relu) {
         if (h != 2 * oh || w != 2 * ow) java.util.Arrays.fill(dxBlock, 0, (b1 - b0) * h * w * c, 0f);
@@ -117,6 +129,21 @@ public final class MaxPool2x2 {
     static void winnerCells(float[] x, float[] y, float[] codes, int x0, int x1, int x2, int x3, int yo, int from, int to) {
         for (int ch = from; ch < to; ch++) {
             float a0 = x[x0 + ch], a1 = x[x1 + ch], a2 = x[x2 + ch], a3 = x[x3 + ch];
+            float v = Math.max(Math.max(a0, a1), Math.max(a2, a3));
+            y[yo + ch] = v;
+            codes[yo + ch] = winner(a0, a1, a2, v);
+        }
+    }
+
+    /** winnerCells of relu(x + bias): the epilogue's z = x + b, then z > 0 ? z : 0, per cell. */
+    static void winnerCellsBiasRelu(float[] x, float[] y, float[] codes, int x0, int x1, int x2, int x3, int yo, int from, int to, float[] bias) {
+        for (int ch = from; ch < to; ch++) {
+            float b = bias[ch];
+            float a0 = x[x0 + ch] + b, a1 = x[x1 + ch] + b, a2 = x[x2 + ch] + b, a3 = x[x3 + ch] + b;
+            a0 = a0 > 0 ? a0 : 0f;
+            a1 = a1 > 0 ? a1 : 0f;
+            a2 = a2 > 0 ? a2 : 0f;
+            a3 = a3 > 0 ? a3 : 0f;
             float v = Math.max(Math.max(a0, a1), Math.max(a2, a3));
             y[yo + ch] = v;
             codes[yo + ch] = winner(a0, a1, a2, v);
@@ -150,6 +177,15 @@ public final class MaxPool2x2 {
                 int yo = ((b * oh + i) * ow + j) * c;
                 int x0 = (((b - xB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
                 winnerCells(x, y, codes, x0, x1, x2, x3, yo, 0, c);
+            }
+        }
+
+        @Override
+        public void forwardWinnersBiasRelu(float[] x, int xB0, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow, float[] bias) {
+            for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+                int yo = ((b * oh + i) * ow + j) * c;
+                int x0 = (((b - xB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+                winnerCellsBiasRelu(x, y, codes, x0, x1, x2, x3, yo, 0, c, bias);
             }
         }
 

@@ -81,6 +81,35 @@ final class VectorMaxPool2x2 implements MaxPool2x2.Kernel {
     }
 
     @Override
+    public void forwardWinnersBiasRelu(float[] x, int xB0, float[] y, float[] codes, int b0, int b1, int h, int w, int c, int oh, int ow, float[] bias) {
+        int cv = c - c % L;
+        for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+            int yo = ((b * oh + i) * ow + j) * c;
+            int x0 = (((b - xB0) * h + 2 * i) * w + 2 * j) * c, x1 = x0 + c, x2 = x0 + w * c, x3 = x2 + c;
+            for (int ch = 0; ch < cv; ch += L) windowBiasRelu(x, x0 + ch, x1 + ch, x2 + ch, x3 + ch, bias, ch, y, codes, yo + ch);
+            if (cv < c) MaxPool2x2.winnerCellsBiasRelu(x, y, codes, x0, x1, x2, x3, yo, cv, c, bias);
+        }
+    }
+
+    /** One window's L channels: relu(cell + bias) as VectorGemm's epilogue, then the maximum and its first cell. */
+    private static void windowBiasRelu(float[] x, int x0, int x1, int x2, int x3, float[] bias, int ch, float[] y, float[] codes, int yo) {
+        FloatVector b = FloatVector.fromArray(S, bias, ch), zero = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.fromArray(S, x, x0).add(b), a1 = FloatVector.fromArray(S, x, x1).add(b);
+        FloatVector a2 = FloatVector.fromArray(S, x, x2).add(b), a3 = FloatVector.fromArray(S, x, x3).add(b);
+        a0 = zero.blend(a0, a0.compare(VectorOperators.GT, 0f));
+        a1 = zero.blend(a1, a1.compare(VectorOperators.GT, 0f));
+        a2 = zero.blend(a2, a2.compare(VectorOperators.GT, 0f));
+        a3 = zero.blend(a3, a3.compare(VectorOperators.GT, 0f));
+        FloatVector v = a0.max(a1).max(a2.max(a3));
+        v.intoArray(y, yo);
+        // after the ReLU no cell is NaN (a NaN compares false and becomes 0): the first cell equal to v
+        FloatVector code = FloatVector.broadcast(S, 3f);
+        code = code.blend(2f, a2.eq(v));
+        code = code.blend(1f, a1.eq(v));
+        code.blend(0f, a0.eq(v)).intoArray(codes, yo);
+    }
+
+    @Override
     public void unpool(float[] codes, float[] y, float[] dy, float[] dx, int dxB0, int b0, int b1, int h, int w, int c, int oh, int ow, boolean relu) {
         int cv = c - c % L;
         FloatVector zero = FloatVector.zero(S);

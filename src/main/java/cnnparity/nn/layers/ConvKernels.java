@@ -168,6 +168,16 @@ final class ConvKernels {
             return base;
         }
 
+        /** The x offsets of window row wi's cells of sample b, in window order: (2wi, 2j), (2wi, 2j+1), (2wi+1, 2j), (2wi+1, 2j+1). */
+        void windowRowOrigins(int b, int wi, int pw, int[] origins) {
+            for (int j = 0, r = 0; j < pw; j++) {
+                for (int cell = 0; cell < 4; cell++, r++) {
+                    int i = 2 * wi + (cell >> 1), jj = 2 * j + (cell & 1);
+                    origins[r] = ((b * h + i * sh) * w + jj * sw) * c;
+                }
+            }
+        }
+
         /** This thread's im2col block of samples [b0, b1). */
         float[] im2col(int b0, int b1) {
             float[] col = buffer(0, (b1 - b0) * p * kd);
@@ -243,6 +253,10 @@ final class ConvKernels {
         // the same numbers since both are monotone (MaxPool2x2.forwardBiasRelu)
         float[] epiBias = codes == null ? null : bias;
         boolean epiRelu = codes != null && relu;
+        if (plan.implicit) {
+            forwardPooledByWindowRows(plan, n, k, f, bias, relu, epiBias, epiRelu, pooled, codes);
+            return;
+        }
         Parallel.forChunks((n + CHUNK - 1) / CHUNK, ci -> {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
             float[] zb = buffer(1, plan.p * f);
@@ -252,6 +266,47 @@ final class ConvKernels {
                     cnnparity.nn.kernels.MaxPool2x2.forwardBlockBiasRelu(zb, pooled, b, b + 1, oh, ow, f, oh / 2, ow / 2, bias, relu);
                 } else { // training: also which cell of each window won, for backward
                     cnnparity.nn.kernels.MaxPool2x2.forwardWinners(zb, pooled, codes, b, b + 1, oh, ow, f, oh / 2, ow / 2);
+                }
+            }
+        });
+    }
+
+    private static final ThreadLocal<int[]> WINDOW_ROWS = ThreadLocal.withInitial(() -> new int[0]);
+
+    /**
+     * {@link #forwardPooled} for an implicit-GEMM layer (the first layer on a grey image), one row
+     * of pooling windows at a time: the product's rows are the windows' cells in window order
+     * (cells 0..3 of window 0, then of window 1, ...), so a row of windows (52 rows x 32 filters
+     * for the convnet's first layer, 6.6 KB) is computed into L1 and pooled from there; the
+     * sample's whole conv output (86 KB) is never written. Per element the same fma chain,
+     * epilogue and pooling as the sample-at-a-time path, so the same bits.
+     */
+    private static void forwardPooledByWindowRows(Plan plan, int n, float[] k, int f, float[] bias, boolean relu,
+                                                  float[] epiBias, boolean epiRelu, float[] pooled, float[] codes) {
+        int ph = plan.oh / 2, pw = plan.ow / 2, rows = 4 * pw;
+        // training with a bias and ReLU: those go into the pooling pass (the same operations per cell)
+        boolean poolEpilogue = codes != null && bias != null && relu;
+        float[] productBias = poolEpilogue ? null : epiBias;
+        boolean productRelu = !poolEpilogue && epiRelu;
+        Parallel.forChunks((n + CHUNK - 1) / CHUNK, ci -> {
+            int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
+            float[] zb = buffer(1, rows * f);
+            int[] origins = WINDOW_ROWS.get().length >= rows ? WINDOW_ROWS.get() : new int[rows];
+            WINDOW_ROWS.set(origins);
+            for (int b = c0; b < c1; b++) {
+                for (int wi = 0; wi < ph; wi++) {
+                    plan.windowRowOrigins(b, wi, pw, origins);
+                    Gemm.convRows(plan.x, origins, plan.off, rows, plan.kd, k, zb, 0, f, productBias, productRelu);
+                    // the block as an image of 2*PW rows and 2 columns, one window per row pair:
+                    // pooled index (b*PH + wi)*PW + j, cells at 4j, 4j+1, 4j+2, 4j+3
+                    int bb = b * ph + wi;
+                    if (codes == null) {
+                        cnnparity.nn.kernels.MaxPool2x2.forwardBlockBiasRelu(zb, pooled, bb, bb + 1, 2 * pw, 2, f, pw, 1, bias, relu);
+                    } else if (poolEpilogue) {
+                        cnnparity.nn.kernels.MaxPool2x2.forwardWinnersBiasRelu(zb, pooled, codes, bb, bb + 1, 2 * pw, 2, f, pw, 1, bias);
+                    } else {
+                        cnnparity.nn.kernels.MaxPool2x2.forwardWinners(zb, pooled, codes, bb, bb + 1, 2 * pw, 2, f, pw, 1);
+                    }
                 }
             }
         });

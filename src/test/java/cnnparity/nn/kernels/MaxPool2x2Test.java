@@ -66,6 +66,17 @@ class MaxPool2x2Test {
                     boolean inWindow = (i / c) % w < 2 * ow && (i / c / w) % h < 2 * oh;
                     if (inWindow) org.junit.jupiter.api.Assertions.assertEquals(d1[i], d3[i], 0f, name + " unpool dx[" + i + "]");
                 }
+                // bias and ReLU inside the pooling pass = the epilogue pass over x, then forwardWinners
+                float[] xe = x.clone();
+                for (int i = 0; i < xe.length; i++) {
+                    float z = xe[i] + bias[i % c];
+                    xe[i] = z > 0 ? z : 0f;
+                }
+                float[] yWant = new float[dy.length], cWant = new float[dy.length], yGot = new float[dy.length], cGot = new float[dy.length];
+                scalar.forwardWinners(xe, 0, yWant, cWant, 0, n, h, w, c, oh, ow);
+                kernel.forwardWinnersBiasRelu(x, 0, yGot, cGot, 0, n, h, w, c, oh, ow, bias);
+                assertArrayEquals(yWant, yGot, name + " forwardWinnersBiasRelu y");
+                assertArrayEquals(cWant, cGot, name + " forwardWinnersBiasRelu codes");
                 float[] masked = new float[x.length];
                 kernel.unpool(codes, y3, dy, masked, 0, 0, n, h, w, c, oh, ow, true);
                 for (int i = 0; i < x.length; i++) {
