@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write the figures as JSON")
     Path json;
 
-    @Option(names = "--gemm", description = "measure the GEMM kernel's GFLOP/s on this model's im2col shapes instead")
+    @Option(names = "--gemm", description = "measure the GEMM kernel's GFLOP/s on this model's product shapes (im2col and Winograd) instead")
     boolean gemm;
 
     @Override
@@ -115,8 +115,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** GFLOP/s of the kernel on the simple convnet's shapes, one and all threads. */
     int gemmBench() {
-        int[][] shapes = {{128 * 121, 288, 64}, {128 * 676, 9, 32}, {128, 1600, 10}, {16 * 121, 288, 64}};
-        String[] names = {"conv2d_1 forward (col x kernel)", "conv2d forward", "dense forward", "conv2d_1, one 16-sample chunk"};
+        // the last shape: one of the 16 products of conv2d_1's Winograd forward for a group of 4
+        // samples (100 tiles x 32 channels x 64 filters), what the fused passes run
+        int[][] shapes = {{128 * 121, 288, 64}, {128 * 676, 9, 32}, {128, 1600, 10}, {16 * 121, 288, 64}, {100, 32, 64}};
+        String[] names = {"conv2d_1 forward (col x kernel)", "conv2d forward", "dense forward", "conv2d_1, one 16-sample chunk",
+            "conv2d_1 Winograd product (4 samples)"};
         cnnparity.nn.kernels.Gemm.useVectorNow();
         int threads = cnnparity.nn.kernels.Parallel.threads();
         double peak1 = 0, peakAll = 0;
@@ -139,15 +142,23 @@ public final class BenchCommand implements Callable<Integer> {
             double one = 2.0 * m * k * n * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
             // all threads: rows in blocks of about 2,000 (a 16-sample chunk of conv2d_1 is 1,936), as the
             // engine splits its work; halves of a 15,488-row product would stream 9 MB each from memory
-            int chunks = Math.max(cnnparity.nn.kernels.Parallel.threads(), (m + 1999) / 2000);
-            for (int t = -5; t < reps; t++) { // 5 warm-up rounds, then the timed ones
+            // a Winograd product (one group's) is never split: it runs whole on every thread at once,
+            // as the engine runs one group per thread
+            boolean small = names[s].contains("Winograd");
+            int chunks = small ? threads : Math.max(threads, (m + 1999) / 2000);
+            float[][] own = new float[chunks][];
+            for (int ci = 0; ci < chunks; ci++) own[ci] = small ? new float[m * n] : c;
+            int rounds = small ? 1 : reps, inner = small ? reps : 1; // small: each thread loops on its own (a dispatch costs more than the product)
+            for (int t = -5; t < rounds; t++) { // 5 warm-up rounds, then the timed ones
                 if (t == 0) t0 = System.nanoTime();
+                int times = t < 0 ? 1 : inner;
                 cnnparity.nn.kernels.Parallel.forChunks(chunks, ci -> {
-                    int r0 = cnnparity.nn.kernels.Parallel.start(m, chunks, ci), r1 = cnnparity.nn.kernels.Parallel.start(m, chunks, ci + 1);
-                    cnnparity.nn.kernels.Gemm.nn(a, r0 * k, b, 0, c, r0 * n, r1 - r0, k, n, false);
+                    int r0 = small ? 0 : cnnparity.nn.kernels.Parallel.start(m, chunks, ci);
+                    int r1 = small ? m : cnnparity.nn.kernels.Parallel.start(m, chunks, ci + 1);
+                    for (int i = 0; i < times; i++) cnnparity.nn.kernels.Gemm.nn(a, r0 * k, b, 0, own[ci], r0 * n, r1 - r0, k, n, false);
                 });
             }
-            double all = 2.0 * m * k * n * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            double all = 2.0 * m * k * n * reps * (small ? chunks : 1) / ((System.nanoTime() - t0) / 1e9) / 1e9;
             System.out.printf("%-34s M=%6d K=%5d N=%3d  %6.1f GFLOP/s on 1 thread (%3.0f%% of ceiling), %6.1f on %d (%3.0f%%)%n",
                     names[s], m, k, n, one, 100 * one / peak1, all, threads, 100 * all / peakAll);
         }
