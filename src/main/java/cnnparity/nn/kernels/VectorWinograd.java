@@ -78,50 +78,50 @@ final class VectorWinograd implements Winograd.Kernel {
 
     // one pass method per row (and per variant below): a pass compiled on its own holds one row's operations only
     private static void kernelPass0(Winograd.Tiles t) {
-        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowCopy(t.src, t.n, q, 0, t.dst, 0);
+        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowCopy(t.src, t.n, q, 0, t.dst, 0, t.plane);
     }
 
     private static void kernelPass1(Winograd.Tiles t) {
-        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowSum(t.src, t.n, q, t.dst, 4 * t.n);
+        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowSum(t.src, t.n, q, t.dst, 4 * t.plane, t.plane);
     }
 
     private static void kernelPass2(Winograd.Tiles t) {
-        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowDiff(t.src, t.n, q, t.dst, 8 * t.n);
+        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowDiff(t.src, t.n, q, t.dst, 8 * t.plane, t.plane);
     }
 
     private static void kernelPass3(Winograd.Tiles t) {
-        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowCopy(t.src, t.n, q, 6 * t.n, t.dst, 12 * t.n);
+        for (int q = 0, qv = t.n - t.n % L; q < qv; q += L) kernelRowCopy(t.src, t.n, q, 6 * t.n, t.dst, 12 * t.plane, t.plane);
     }
 
     /** Row 0 or 3 of G k (kernel row 0 or 2 as it is, from k at r), then across: a, (a+b+d)/2, (a-b+d)/2, d. */
-    private static void kernelRowCopy(float[] k, int cf, int q, int r, float[] u, int o) {
+    private static void kernelRowCopy(float[] k, int cf, int q, int r, float[] u, int o, int up) {
         FloatVector a = FloatVector.fromArray(S, k, r + q), b = FloatVector.fromArray(S, k, r + cf + q), d = FloatVector.fromArray(S, k, r + 2 * cf + q);
         a.intoArray(u, o + q);
-        a.add(b).add(d).mul(0.5f).intoArray(u, o + cf + q);
-        a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * cf + q);
-        d.intoArray(u, o + 3 * cf + q);
+        a.add(b).add(d).mul(0.5f).intoArray(u, o + up + q);
+        a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * up + q);
+        d.intoArray(u, o + 3 * up + q);
     }
 
     /** Row 1 of G k, (k0 + k1 + k2)/2 down each column, then across. */
-    private static void kernelRowSum(float[] k, int cf, int q, float[] u, int o) {
+    private static void kernelRowSum(float[] k, int cf, int q, float[] u, int o, int up) {
         FloatVector a = FloatVector.fromArray(S, k, q).add(FloatVector.fromArray(S, k, 3 * cf + q)).add(FloatVector.fromArray(S, k, 6 * cf + q)).mul(0.5f);
         FloatVector b = FloatVector.fromArray(S, k, cf + q).add(FloatVector.fromArray(S, k, 4 * cf + q)).add(FloatVector.fromArray(S, k, 7 * cf + q)).mul(0.5f);
         FloatVector d = FloatVector.fromArray(S, k, 2 * cf + q).add(FloatVector.fromArray(S, k, 5 * cf + q)).add(FloatVector.fromArray(S, k, 8 * cf + q)).mul(0.5f);
         a.intoArray(u, o + q);
-        a.add(b).add(d).mul(0.5f).intoArray(u, o + cf + q);
-        a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * cf + q);
-        d.intoArray(u, o + 3 * cf + q);
+        a.add(b).add(d).mul(0.5f).intoArray(u, o + up + q);
+        a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * up + q);
+        d.intoArray(u, o + 3 * up + q);
     }
 
     /** Row 2 of G k, (k0 - k1 + k2)/2 down each column, then across. */
-    private static void kernelRowDiff(float[] k, int cf, int q, float[] u, int o) {
+    private static void kernelRowDiff(float[] k, int cf, int q, float[] u, int o, int up) {
         FloatVector a = FloatVector.fromArray(S, k, q).sub(FloatVector.fromArray(S, k, 3 * cf + q)).add(FloatVector.fromArray(S, k, 6 * cf + q)).mul(0.5f);
         FloatVector b = FloatVector.fromArray(S, k, cf + q).sub(FloatVector.fromArray(S, k, 4 * cf + q)).add(FloatVector.fromArray(S, k, 7 * cf + q)).mul(0.5f);
         FloatVector d = FloatVector.fromArray(S, k, 2 * cf + q).sub(FloatVector.fromArray(S, k, 5 * cf + q)).add(FloatVector.fromArray(S, k, 8 * cf + q)).mul(0.5f);
         a.intoArray(u, o + q);
-        a.add(b).add(d).mul(0.5f).intoArray(u, o + cf + q);
-        a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * cf + q);
-        d.intoArray(u, o + 3 * cf + q);
+        a.add(b).add(d).mul(0.5f).intoArray(u, o + up + q);
+        a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * up + q);
+        d.intoArray(u, o + 3 * up + q);
     }
 
     // ---- V = B^T d B: row i of every tile, L channels at a time

@@ -32,7 +32,7 @@ public final class Winograd {
      * same bits, overlapping tiles included.
      */
     interface Kernel {
-        /** Row i (0..3) of U for every (c, f): t.src = k, t.dst = u, t.n = C*F. */
+        /** Row i (0..3) of U for every (c, f): t.src = k, t.dst = u, t.n = C*F, t.plane = U's plane. */
         void kernelRows(Tiles t, int i);
 
         /** Row i (0..3) of V = B^T d B for every tile: t.src = x, t.dst = v. */
@@ -111,13 +111,13 @@ public final class Winograd {
         return rows * cols + 16;
     }
 
-    /** U (16, C, F), plane C*F, from the kernel k (3, 3, C, F). */
+    /** U (16, C, F), {@link #plane}(C, F) apart, from the kernel k (3, 3, C, F). */
     public static void kernelTransform(float[] k, int c, int f, float[] u) {
         kernelTransform(kernel(), k, c, f, u);
     }
 
     static void kernelTransform(Kernel kn, float[] k, int c, int f, float[] u) {
-        Tiles t = TILES.get().set(k, u, 0, 0, 0, 0, 0, c, 0, 0, f, 0);
+        Tiles t = TILES.get().set(k, u, plane(c, f), 0, 0, 0, 0, c, 0, 0, f, 0);
         t.n = c * f;
         for (int i = 0; i < 4; i++) kn.kernelRows(t, i);
     }
@@ -139,8 +139,8 @@ public final class Winograd {
 
     /** M (16, T, F), {@link #plane}(T, F) apart: M[xi] = V[xi] x U[xi] for each of the 16 tile positions. */
     public static void products(float[] v, float[] u, float[] m, int tiles, int c, int f) {
-        int vp = plane(tiles, c), mp = plane(tiles, f);
-        for (int xi = 0; xi < 16; xi++) Gemm.nn(v, xi * vp, u, xi * c * f, m, xi * mp, tiles, c, f, false);
+        int vp = plane(tiles, c), mp = plane(tiles, f), up = plane(c, f);
+        for (int xi = 0; xi < 16; xi++) Gemm.nn(v, xi * vp, u, xi * up, m, xi * mp, tiles, c, f, false);
     }
 
     /**
@@ -179,24 +179,24 @@ public final class Winograd {
         for (int i = 0; i < 4; i++) kn.gradRows(t, i);
     }
 
-    /** dU (16, C, F) += V[xi]^T W[xi] for each tile position: the weight gradient in the transformed domain. */
+    /** dU (16, C, F), {@link #plane}(C, F) apart, += V[xi]^T W[xi] for each tile position: the weight gradient in the transformed domain. */
     public static void weightGradProducts(float[] v, float[] w, float[] du, int tiles, int c, int f) {
-        int vp = plane(tiles, c), wp = plane(tiles, f);
-        for (int xi = 0; xi < 16; xi++) Gemm.tn(v, xi * vp, w, xi * wp, du, xi * c * f, c, tiles, f);
+        int vp = plane(tiles, c), wp = plane(tiles, f), up = plane(c, f);
+        for (int xi = 0; xi < 16; xi++) Gemm.tn(v, xi * vp, w, xi * wp, du, xi * up, c, tiles, f);
     }
 
     /** uT (16, F, C): each position's U transposed, for {@link #inputGradProducts}. */
     public static void transposeU(float[] u, int c, int f, float[] uT) {
         for (int xi = 0; xi < 16; xi++) {
-            int o = xi * c * f;
+            int o = xi * plane(c, f);
             for (int ch = 0; ch < c; ch++) for (int q = 0; q < f; q++) uT[o + q * c + ch] = u[o + ch * f + q];
         }
     }
 
     /** dV (16, T, C), {@link #plane}(T, C) apart: dV[xi] = W[xi] x U[xi]^T. */
     public static void inputGradProducts(float[] w, float[] uT, float[] dv, int tiles, int c, int f) {
-        int wp = plane(tiles, f), vp = plane(tiles, c);
-        for (int xi = 0; xi < 16; xi++) Gemm.nn(w, xi * wp, uT, xi * f * c, dv, xi * vp, tiles, f, c, false);
+        int wp = plane(tiles, f), vp = plane(tiles, c), up = plane(c, f);
+        for (int xi = 0; xi < 16; xi++) Gemm.nn(w, xi * wp, uT, xi * up, dv, xi * vp, tiles, f, c, false);
     }
 
     /**
@@ -213,18 +213,18 @@ public final class Winograd {
         for (int i = 0; i < 4; i++) kn.inputGradRows(t, i); // row by row over all tiles: the order of the adds where tiles overlap
     }
 
-    /** dk (3, 3, C, F) += G^T dU G, from dU (16, C, F). Once per step: plain loops. */
+    /** dk (3, 3, C, F) += G^T dU G, from dU (16, C, F), {@link #plane}(C, F) apart. Once per step: plain loops. */
     public static void kernelGradTransform(float[] du, int c, int f, float[] dk) {
-        int cf = c * f;
+        int cf = c * f, up = plane(c, f);
         for (int q = 0; q < cf; q++) {
             // G^T D, column by column: D0 + (D1 + D2)/2, (D1 - D2)/2, (D1 + D2)/2 + D3
-            float d0 = du[q], d1 = du[4 * cf + q], d2 = du[8 * cf + q], d3 = du[12 * cf + q];
+            float d0 = du[q], d1 = du[4 * up + q], d2 = du[8 * up + q], d3 = du[12 * up + q];
             float r00 = d0 + 0.5f * (d1 + d2), r10 = 0.5f * (d1 - d2), r20 = 0.5f * (d1 + d2) + d3;
-            d0 = du[cf + q]; d1 = du[5 * cf + q]; d2 = du[9 * cf + q]; d3 = du[13 * cf + q];
+            d0 = du[up + q]; d1 = du[5 * up + q]; d2 = du[9 * up + q]; d3 = du[13 * up + q];
             float r01 = d0 + 0.5f * (d1 + d2), r11 = 0.5f * (d1 - d2), r21 = 0.5f * (d1 + d2) + d3;
-            d0 = du[2 * cf + q]; d1 = du[6 * cf + q]; d2 = du[10 * cf + q]; d3 = du[14 * cf + q];
+            d0 = du[2 * up + q]; d1 = du[6 * up + q]; d2 = du[10 * up + q]; d3 = du[14 * up + q];
             float r02 = d0 + 0.5f * (d1 + d2), r12 = 0.5f * (d1 - d2), r22 = 0.5f * (d1 + d2) + d3;
-            d0 = du[3 * cf + q]; d1 = du[7 * cf + q]; d2 = du[11 * cf + q]; d3 = du[15 * cf + q];
+            d0 = du[3 * up + q]; d1 = du[7 * up + q]; d2 = du[11 * up + q]; d3 = du[15 * up + q];
             float r03 = d0 + 0.5f * (d1 + d2), r13 = 0.5f * (d1 - d2), r23 = 0.5f * (d1 + d2) + d3;
             // (G^T D) G, row by row
             kernelGradRow(dk, 0, cf, q, r00, r01, r02, r03);
@@ -270,7 +270,7 @@ public final class Winograd {
     /** Row i of U = G k G^T for q = c*F + f in [q0, q1): G's rows 0, (0+1+2)/2, (0-1+2)/2, 2, down each column of k, then across. */
     static void kernelRowsRange(Tiles t, int i, int q0, int q1) {
         float[] k = t.src, u = t.dst;
-        int cf = t.n, o = 4 * i * cf;
+        int cf = t.n, up = t.plane, o = 4 * i * up;
         for (int q = q0; q < q1; q++) {
             float g0 = k[q], g1 = k[3 * cf + q], g2 = k[6 * cf + q];       // kernel column 0, rows 0..2
             float h0 = k[cf + q], h1 = k[4 * cf + q], h2 = k[7 * cf + q];  // column 1
@@ -286,9 +286,9 @@ public final class Winograd {
                 a = g2; b = h2; d = j2;
             }
             u[o + q] = a;
-            u[o + cf + q] = 0.5f * (a + b + d);
-            u[o + 2 * cf + q] = 0.5f * (a - b + d);
-            u[o + 3 * cf + q] = d;
+            u[o + up + q] = 0.5f * (a + b + d);
+            u[o + 2 * up + q] = 0.5f * (a - b + d);
+            u[o + 3 * up + q] = d;
         }
     }
 

@@ -338,7 +338,7 @@ final class ConvKernels {
     private static void forwardPooledWinograd(float[] x, int n, int h, int w, int c, float[] k, int f, int oh, int ow,
                                               float[] bias, boolean relu, float[] pooled, float[] codes) {
         int ph = oh / 2, pw = ow / 2, perSample = ph * pw;
-        float[] u = winoBuffer(0, 16 * c * f); // the calling thread's; read only by the chunk tasks
+        float[] u = winoBuffer(0, 16 * cnnparity.nn.kernels.Winograd.plane(c, f)); // the calling thread's; read only by the chunk tasks
         cnnparity.nn.kernels.Winograd.kernelTransform(k, c, f, u);
         int gs = Math.max(1, Math.min(CHUNK, WINO_TILES / Math.max(1, perSample)));
         Parallel.forChunks((n + CHUNK - 1) / CHUNK, ci -> {
@@ -455,7 +455,7 @@ final class ConvKernels {
 
         /** Sizes the Winograd backward's buffers; returns each position's U^T (16, F, C) when the input gradient is wanted. */
         float[] prepareWinograd(int chunks, float[] k, int c, int f, boolean inputGrad) {
-            int size = 16 * c * f;
+            int size = 16 * cnnparity.nn.kernels.Winograd.plane(c, f);
             if (duPart.length != chunks || (chunks > 0 && duPart[0].length != size)) duPart = new float[chunks][size];
             if (dbPart.length != chunks || (chunks > 0 && dbPart[0].length != f)) dbPart = new float[chunks][f];
             if (!inputGrad) return null;

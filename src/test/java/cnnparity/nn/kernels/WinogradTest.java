@@ -40,7 +40,7 @@ class WinogradTest {
     /** The conv outputs of every pooling window, z (N, 2PH, 2PW, F), through the three steps. */
     static float[] winograd(Shape s, float[] x, float[] k, float[] bias, boolean relu) {
         int tiles = s.n * s.ph() * s.pw();
-        float[] u = new float[16 * s.c * s.f], v = new float[16 * Winograd.plane(tiles, s.c)], m = new float[16 * Winograd.plane(tiles, s.f)];
+        float[] u = new float[16 * Winograd.plane(s.c, s.f)], v = new float[16 * Winograd.plane(tiles, s.c)], m = new float[16 * Winograd.plane(tiles, s.f)];
         float[] z = new float[tiles * 4 * s.f];
         Winograd.kernelTransform(k, s.c, s.f, u);
         Winograd.inputTransform(x, 0, s.n, s.h, s.w, s.c, s.ph(), s.pw(), v);
@@ -84,9 +84,9 @@ class WinogradTest {
             int oh = 2 * s.ph(), ow = 2 * s.pw(), tiles = s.n * s.ph() * s.pw();
             float[] x = random(r, s.n * s.h * s.w * s.c, -1, 1), k = random(r, 9 * s.c * s.f, -0.5, 0.5);
             float[] dz = random(r, s.n * oh * ow * s.f, -1, 1);
-            float[] u = new float[16 * s.c * s.f], uT = new float[u.length];
+            float[] u = new float[16 * Winograd.plane(s.c, s.f)], uT = new float[u.length];
             float[] v = new float[16 * Winograd.plane(tiles, s.c)], wt = new float[16 * Winograd.plane(tiles, s.f)];
-            float[] du = new float[16 * s.c * s.f], dk = new float[9 * s.c * s.f], dx = new float[x.length];
+            float[] du = new float[16 * Winograd.plane(s.c, s.f)], dk = new float[9 * s.c * s.f], dx = new float[x.length];
             Winograd.kernelTransform(k, s.c, s.f, u);
             Winograd.transposeU(u, s.c, s.f, uT);
             Winograd.gradTransform(dz, tiles, s.ph(), s.pw(), s.f, wt);
@@ -125,7 +125,7 @@ class WinogradTest {
         return Stream.of(SHAPES).map(s -> DynamicTest.dynamicTest(s.toString(), () -> {
             SplittableRandom r = new SplittableRandom(s.c + s.f);
             int tiles = s.n * s.ph() * s.pw();
-            float[] k = random(r, 9 * s.c * s.f, -1, 1), u1 = new float[16 * s.c * s.f], u2 = new float[u1.length];
+            float[] k = random(r, 9 * s.c * s.f, -1, 1), u1 = new float[16 * Winograd.plane(s.c, s.f)], u2 = new float[u1.length];
             Winograd.kernelTransform(scalar, k, s.c, s.f, u1);
             Winograd.kernelTransform(vector, k, s.c, s.f, u2);
             assertArrayEquals(u1, u2, "kernel transform");
