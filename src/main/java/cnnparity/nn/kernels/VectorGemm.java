@@ -57,6 +57,12 @@ final class VectorGemm implements Gemm.Kernel {
         int jv4 = n - n % (4 * L);
         int jv = n - n % (2 * L);
         int i = 0;
+        if (n == 2 * L) { // exactly two vectors wide (32 columns: Winograd's W U^T): 8 rows at a time, 16 accumulators
+            for (; i + 8 <= m; i += 8) {
+                block8x2(a, aOff + i * k, k, b, bOff, c, cOff + i * n, accumulate);
+                if (epi) epilogue(c, cOff + i * n, 8, n, bias, relu);
+            }
+        }
         for (; i + 4 <= m; i += 4) {
             int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
             for (int j = 0; j < jv4; j += 4 * L) block4x4(a, a0, k, b, bOff, n, c, cOff + i * n + j, j, accumulate);
@@ -164,6 +170,56 @@ final class VectorGemm implements Gemm.Kernel {
         x10.intoArray(c, c0 + n); x11.intoArray(c, c0 + n + L); x12.intoArray(c, c0 + n + 2 * L); x13.intoArray(c, c0 + n + 3 * L);
         x20.intoArray(c, c0 + n2); x21.intoArray(c, c0 + n2 + L); x22.intoArray(c, c0 + n2 + 2 * L); x23.intoArray(c, c0 + n2 + 3 * L);
         x30.intoArray(c, c0 + n3); x31.intoArray(c, c0 + n3 + L); x32.intoArray(c, c0 + n3 + 2 * L); x33.intoArray(c, c0 + n3 + 3 * L);
+    }
+
+    /**
+     * An 8-row by 2-vector block of C (n = 2L) in 16 registers: the 4x2 block's 8 fma chains
+     * waited on the fma latency, and each broadcast fed two FMAs. Per element the same fma
+     * sequence over ascending p as every other block, so the same bits.
+     */
+    private static void block8x2(float[] a, int a0, int k, float[] b, int bOff, float[] c, int c0, boolean acc) {
+        int n = 2 * L;
+        FloatVector x00, x01, x10, x11, x20, x21, x30, x31, x40, x41, x50, x51, x60, x61, x70, x71;
+        if (acc) {
+            x00 = FloatVector.fromArray(S, c, c0); x01 = FloatVector.fromArray(S, c, c0 + L);
+            x10 = FloatVector.fromArray(S, c, c0 + n); x11 = FloatVector.fromArray(S, c, c0 + n + L);
+            x20 = FloatVector.fromArray(S, c, c0 + 2 * n); x21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
+            x30 = FloatVector.fromArray(S, c, c0 + 3 * n); x31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
+            x40 = FloatVector.fromArray(S, c, c0 + 4 * n); x41 = FloatVector.fromArray(S, c, c0 + 4 * n + L);
+            x50 = FloatVector.fromArray(S, c, c0 + 5 * n); x51 = FloatVector.fromArray(S, c, c0 + 5 * n + L);
+            x60 = FloatVector.fromArray(S, c, c0 + 6 * n); x61 = FloatVector.fromArray(S, c, c0 + 6 * n + L);
+            x70 = FloatVector.fromArray(S, c, c0 + 7 * n); x71 = FloatVector.fromArray(S, c, c0 + 7 * n + L);
+        } else {
+            x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = x40 = x41 = x50 = x51 = x60 = x61 = x70 = x71 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            int bp = bOff + p * n, ap = a0 + p;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector v = FloatVector.broadcast(S, a[ap]);
+            x00 = v.fma(b0, x00); x01 = v.fma(b1, x01);
+            v = FloatVector.broadcast(S, a[ap + k]);
+            x10 = v.fma(b0, x10); x11 = v.fma(b1, x11);
+            v = FloatVector.broadcast(S, a[ap + 2 * k]);
+            x20 = v.fma(b0, x20); x21 = v.fma(b1, x21);
+            v = FloatVector.broadcast(S, a[ap + 3 * k]);
+            x30 = v.fma(b0, x30); x31 = v.fma(b1, x31);
+            v = FloatVector.broadcast(S, a[ap + 4 * k]);
+            x40 = v.fma(b0, x40); x41 = v.fma(b1, x41);
+            v = FloatVector.broadcast(S, a[ap + 5 * k]);
+            x50 = v.fma(b0, x50); x51 = v.fma(b1, x51);
+            v = FloatVector.broadcast(S, a[ap + 6 * k]);
+            x60 = v.fma(b0, x60); x61 = v.fma(b1, x61);
+            v = FloatVector.broadcast(S, a[ap + 7 * k]);
+            x70 = v.fma(b0, x70); x71 = v.fma(b1, x71);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L);
+        x10.intoArray(c, c0 + n); x11.intoArray(c, c0 + n + L);
+        x20.intoArray(c, c0 + 2 * n); x21.intoArray(c, c0 + 2 * n + L);
+        x30.intoArray(c, c0 + 3 * n); x31.intoArray(c, c0 + 3 * n + L);
+        x40.intoArray(c, c0 + 4 * n); x41.intoArray(c, c0 + 4 * n + L);
+        x50.intoArray(c, c0 + 5 * n); x51.intoArray(c, c0 + 5 * n + L);
+        x60.intoArray(c, c0 + 6 * n); x61.intoArray(c, c0 + 6 * n + L);
+        x70.intoArray(c, c0 + 7 * n); x71.intoArray(c, c0 + 7 * n + L);
     }
 
     /**

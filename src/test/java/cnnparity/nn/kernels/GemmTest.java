@@ -21,7 +21,9 @@ class GemmTest {
     static final int[][] SHAPES = {{1936, 288, 64}, {2704, 9, 32}, {128, 1600, 10}, {128, 10, 1600}, {7, 5, 3}, {13, 70, 33},
             {4, 64, 64}, {5, 129, 97}, {64, 288, 288},
             // one sample of conv2d_1 forward (121 = 30 blocks of 4 + 1); the weight-gradient shapes (C += col^T dz)
-            {121, 288, 64}, {288, 1936, 64}, {9, 3380, 32}, {1600, 128, 10}, {10, 128, 1600}};
+            {121, 288, 64}, {288, 1936, 64}, {9, 3380, 32}, {1600, 128, 10}, {10, 128, 1600},
+            // Winograd: a 4-sample group's products V U (100 tiles) and W U^T (32 columns: 8-row blocks, then 4, then 1)
+            {100, 32, 64}, {100, 64, 32}, {13, 64, 32}};
 
     static float[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
