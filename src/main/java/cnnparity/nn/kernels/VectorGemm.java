@@ -372,6 +372,12 @@ final class VectorGemm implements Gemm.Kernel {
         int jv4 = n - n % (4 * L);
         int jv = n - n % (2 * L);
         int i = 0;
+        if (n == 2 * L) { // two vectors wide (the first layer's 32 filters): 8 rows at a time, as nn's block8x2
+            for (; i + 8 <= m; i += 8) {
+                convBlock8x2(x, base, i, off, k, b, c, cOff + i * n);
+                if (bias != null || relu) epilogue(c, cOff + i * n, 8, n, bias, relu);
+            }
+        }
         for (; i + 4 <= m; i += 4) {
             int r0 = base[i], r1 = base[i + 1], r2 = base[i + 2], r3 = base[i + 3];
             for (int j = 0; j < jv4; j += 4 * L) convBlock4x4(x, r0, r1, r2, r3, off, k, b, n, c, cOff + i * n + j, j);
@@ -423,6 +429,42 @@ final class VectorGemm implements Gemm.Kernel {
             convScalar(x, r0, off, k, b, n, c, ci, jv);
             if (bias != null || relu) epilogue(c, ci, 1, n, bias, relu);
         }
+    }
+
+    /** Rows i..i+7 of {@link #convRows} for n = 2L: 16 accumulators, each broadcast feeding two FMAs; the same fma chain per element. */
+    private static void convBlock8x2(float[] x, int[] base, int i, int[] off, int k, float[] b, float[] c, int c0) {
+        int n = 2 * L;
+        int r0 = base[i], r1 = base[i + 1], r2 = base[i + 2], r3 = base[i + 3], r4 = base[i + 4], r5 = base[i + 5], r6 = base[i + 6], r7 = base[i + 7];
+        FloatVector x00, x01, x10, x11, x20, x21, x30, x31, x40, x41, x50, x51, x60, x61, x70, x71;
+        x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = x40 = x41 = x50 = x51 = x60 = x61 = x70 = x71 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int bp = p * n, o = off[p];
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector v = FloatVector.broadcast(S, x[r0 + o]);
+            x00 = v.fma(b0, x00); x01 = v.fma(b1, x01);
+            v = FloatVector.broadcast(S, x[r1 + o]);
+            x10 = v.fma(b0, x10); x11 = v.fma(b1, x11);
+            v = FloatVector.broadcast(S, x[r2 + o]);
+            x20 = v.fma(b0, x20); x21 = v.fma(b1, x21);
+            v = FloatVector.broadcast(S, x[r3 + o]);
+            x30 = v.fma(b0, x30); x31 = v.fma(b1, x31);
+            v = FloatVector.broadcast(S, x[r4 + o]);
+            x40 = v.fma(b0, x40); x41 = v.fma(b1, x41);
+            v = FloatVector.broadcast(S, x[r5 + o]);
+            x50 = v.fma(b0, x50); x51 = v.fma(b1, x51);
+            v = FloatVector.broadcast(S, x[r6 + o]);
+            x60 = v.fma(b0, x60); x61 = v.fma(b1, x61);
+            v = FloatVector.broadcast(S, x[r7 + o]);
+            x70 = v.fma(b0, x70); x71 = v.fma(b1, x71);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L);
+        x10.intoArray(c, c0 + n); x11.intoArray(c, c0 + n + L);
+        x20.intoArray(c, c0 + 2 * n); x21.intoArray(c, c0 + 2 * n + L);
+        x30.intoArray(c, c0 + 3 * n); x31.intoArray(c, c0 + 3 * n + L);
+        x40.intoArray(c, c0 + 4 * n); x41.intoArray(c, c0 + 4 * n + L);
+        x50.intoArray(c, c0 + 5 * n); x51.intoArray(c, c0 + 5 * n + L);
+        x60.intoArray(c, c0 + 6 * n); x61.intoArray(c, c0 + 6 * n + L);
+        x70.intoArray(c, c0 + 7 * n); x71.intoArray(c, c0 + 7 * n + L);
     }
 
     /** Columns [j0, n) of one row of {@link #convRows}: zero, then one fma per p. */

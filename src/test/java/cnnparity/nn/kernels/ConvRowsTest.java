@@ -15,7 +15,8 @@ import org.junit.jupiter.api.TestFactory;
 class ConvRowsTest {
     /** {h, w, c, kh, kw, stride, dilation, filters} */
     static final int[][] CASES = {{28, 28, 1, 3, 3, 1, 1, 32}, {13, 13, 32, 3, 3, 1, 1, 64}, {9, 11, 3, 3, 2, 2, 1, 40},
-            {10, 9, 2, 2, 3, 1, 2, 100}, {6, 7, 5, 1, 1, 1, 1, 33}};
+            {10, 9, 2, 2, 3, 1, 2, 100}, {6, 7, 5, 1, 1, 1, 1, 33},
+            {8, 7, 1, 3, 3, 1, 1, 32}}; // 30 rows of 32 filters: 8-row blocks, then 4, then 2 single rows
 
     @TestFactory
     Stream<DynamicTest> implicitGemmEqualsIm2colThenProducts() {
