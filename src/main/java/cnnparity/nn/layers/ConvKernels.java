@@ -360,7 +360,12 @@ final class ConvKernels {
         });
     }
 
-    static int WINO_TILES = Integer.getInteger("cnnparity.winogradTiles", 100);
+    /**
+     * Tiles per Winograd group: 4 samples of conv2d_1 (25 windows each), whose transformed tiles,
+     * products and block stay in L2 (A/B on one core, 16 samples: 1, 2, 4 samples per group gave
+     * 158, 144, 132 us of products). -Dcnnparity.winogradTiles overrides it.
+     */
+    private static final int WINO_TILES = Integer.getInteger("cnnparity.winogradTiles", 100);
 
     /**
      * Backward of {@link #forwardPooled} in training: from d(loss)/d(pooled), each sample's
