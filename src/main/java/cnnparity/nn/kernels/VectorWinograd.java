@@ -28,9 +28,9 @@ final class VectorWinograd implements Winograd.Kernel {
 
     private static final Pass[] PASSES = {
         VectorWinograd::kernelPass0, VectorWinograd::kernelPass1, VectorWinograd::kernelPass2, VectorWinograd::kernelPass3,
-        t -> inputPassDiff(t, 0), t -> inputPassSum(t), t -> inputPassDiff(t, 2), t -> inputPassDiff(t, 3),
+        VectorWinograd::inputPassRows01, t -> { }, VectorWinograd::inputPassRows23, t -> { },
         VectorWinograd::outputPass0, VectorWinograd::outputPass1, VectorWinograd::outputPass0BiasRelu, VectorWinograd::outputPass1BiasRelu,
-        VectorWinograd::gradPass0, VectorWinograd::gradPass1, VectorWinograd::gradPass2, VectorWinograd::gradPass3,
+        VectorWinograd::gradPassRows01, t -> { }, VectorWinograd::gradPassRows23, t -> { },
         t -> inputGradPass0(t), t -> inputGradPass1(t), t -> inputGradPass2(t), t -> inputGradPass3(t),
     };
 
@@ -47,7 +47,7 @@ final class VectorWinograd implements Winograd.Kernel {
 
     @Override
     public void inputRows(Winograd.Tiles t, int i) {
-        run(INPUT + i, t);
+        run(INPUT + i, t); // rows 0 and 1 in pass 0, rows 2 and 3 in pass 2; passes 1 and 3 are empty
         if (t.c % L != 0) Winograd.inputRowsRange(t, i, t.c - t.c % L, t.c);
     }
 
@@ -64,7 +64,7 @@ final class VectorWinograd implements Winograd.Kernel {
 
     @Override
     public void gradRows(Winograd.Tiles t, int i) {
-        run(GRAD + i, t);
+        run(GRAD + i, t); // rows 0 and 1 in pass 0, rows 2 and 3 in pass 2; passes 1 and 3 are empty
         if (t.f % L != 0) Winograd.gradRowsRange(t, i, t.f - t.f % L, t.f);
     }
 
@@ -124,47 +124,66 @@ final class VectorWinograd implements Winograd.Kernel {
         d.intoArray(u, o + 3 * up + q);
     }
 
-    // ---- V = B^T d B: row i of every tile, L channels at a time
+    // ---- V = B^T d B: two rows of every tile per pass, L channels at a time
 
-    private static void inputPassDiff(Winograd.Tiles t, int i) {
-        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0;
-        int ra = Winograd.INPUT_A[i] * row, rb = Winograd.INPUT_B[i] * row, o = 4 * i * t.plane;
+    // rows 0 and 1 of V read image rows 0, 1, 2 of a tile, rows 2 and 3 read rows 1, 2, 3: two rows
+    // per pass (36 vector operations per unit) load a tile's cells 24 times instead of 32
+    private static void inputPassRows01(Winograd.Tiles t) {
+        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0, plane = t.plane;
         for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
             int x0 = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c;
-            for (int ch = 0; ch < cv; ch += L) inputRowDiff(t.src, x0 + ra + ch, x0 + rb + ch, c, t.dst, tt * c + ch + o, t.plane);
+            for (int ch = 0; ch < cv; ch += L) inputRows01(t.src, x0 + ch, row, c, t.dst, tt * c + ch, plane);
         }
     }
 
-    private static void inputPassSum(Winograd.Tiles t) {
-        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0, o = 4 * t.plane;
+    private static void inputPassRows23(Winograd.Tiles t) {
+        int c = t.c, cv = c - c % L, row = t.w * c, tt = 0, plane = t.plane;
         for (int b = t.b0; b < t.b1; b++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
             int x0 = ((b * t.h + 2 * ti) * t.w + 2 * tj) * c;
-            for (int ch = 0; ch < cv; ch += L) inputRowSum(t.src, x0 + row + ch, x0 + 2 * row + ch, c, t.dst, tt * c + ch + o, t.plane);
+            for (int ch = 0; ch < cv; ch += L) inputRows23(t.src, x0 + ch, row, c, t.dst, tt * c + ch + 8 * plane, plane);
         }
     }
 
-    /** e = (image row at r) - (image row at s) per column, then across: e0-e2, e1+e2, e2-e1, e1-e3. */
-    private static void inputRowDiff(float[] x, int r, int s, int c, float[] v, int p, int plane) {
-        FloatVector e0 = FloatVector.fromArray(S, x, r).sub(FloatVector.fromArray(S, x, s));
-        FloatVector e1 = FloatVector.fromArray(S, x, r + c).sub(FloatVector.fromArray(S, x, s + c));
-        FloatVector e2 = FloatVector.fromArray(S, x, r + 2 * c).sub(FloatVector.fromArray(S, x, s + 2 * c));
-        FloatVector e3 = FloatVector.fromArray(S, x, r + 3 * c).sub(FloatVector.fromArray(S, x, s + 3 * c));
+    /** V rows 0 (d0 - d2 down each column) and 1 (d1 + d2), each then across: e0-e2, e1+e2, e2-e1, e1-e3. */
+    private static void inputRows01(float[] x, int x0, int row, int c, float[] v, int p, int plane) {
+        int x1 = x0 + row, x2 = x1 + row;
+        FloatVector d00 = FloatVector.fromArray(S, x, x0), d01 = FloatVector.fromArray(S, x, x0 + c);
+        FloatVector d02 = FloatVector.fromArray(S, x, x0 + 2 * c), d03 = FloatVector.fromArray(S, x, x0 + 3 * c);
+        FloatVector d10 = FloatVector.fromArray(S, x, x1), d11 = FloatVector.fromArray(S, x, x1 + c);
+        FloatVector d12 = FloatVector.fromArray(S, x, x1 + 2 * c), d13 = FloatVector.fromArray(S, x, x1 + 3 * c);
+        FloatVector d20 = FloatVector.fromArray(S, x, x2), d21 = FloatVector.fromArray(S, x, x2 + c);
+        FloatVector d22 = FloatVector.fromArray(S, x, x2 + 2 * c), d23 = FloatVector.fromArray(S, x, x2 + 3 * c);
+        FloatVector e0 = d00.sub(d20), e1 = d01.sub(d21), e2 = d02.sub(d22), e3 = d03.sub(d23);
         e0.sub(e2).intoArray(v, p);
         e1.add(e2).intoArray(v, p + plane);
         e2.sub(e1).intoArray(v, p + 2 * plane);
         e1.sub(e3).intoArray(v, p + 3 * plane);
+        e0 = d10.add(d20); e1 = d11.add(d21); e2 = d12.add(d22); e3 = d13.add(d23);
+        e0.sub(e2).intoArray(v, p + 4 * plane);
+        e1.add(e2).intoArray(v, p + 5 * plane);
+        e2.sub(e1).intoArray(v, p + 6 * plane);
+        e1.sub(e3).intoArray(v, p + 7 * plane);
     }
 
-    /** e = (image row at r) + (image row at s) per column, then across as {@link #inputRowDiff}. */
-    private static void inputRowSum(float[] x, int r, int s, int c, float[] v, int p, int plane) {
-        FloatVector e0 = FloatVector.fromArray(S, x, r).add(FloatVector.fromArray(S, x, s));
-        FloatVector e1 = FloatVector.fromArray(S, x, r + c).add(FloatVector.fromArray(S, x, s + c));
-        FloatVector e2 = FloatVector.fromArray(S, x, r + 2 * c).add(FloatVector.fromArray(S, x, s + 2 * c));
-        FloatVector e3 = FloatVector.fromArray(S, x, r + 3 * c).add(FloatVector.fromArray(S, x, s + 3 * c));
+    /** V rows 2 (d2 - d1) and 3 (d1 - d3), at p (row 2's start). */
+    private static void inputRows23(float[] x, int x0, int row, int c, float[] v, int p, int plane) {
+        int x1 = x0 + row, x2 = x1 + row, x3 = x2 + row;
+        FloatVector d10 = FloatVector.fromArray(S, x, x1), d11 = FloatVector.fromArray(S, x, x1 + c);
+        FloatVector d12 = FloatVector.fromArray(S, x, x1 + 2 * c), d13 = FloatVector.fromArray(S, x, x1 + 3 * c);
+        FloatVector d20 = FloatVector.fromArray(S, x, x2), d21 = FloatVector.fromArray(S, x, x2 + c);
+        FloatVector d22 = FloatVector.fromArray(S, x, x2 + 2 * c), d23 = FloatVector.fromArray(S, x, x2 + 3 * c);
+        FloatVector d30 = FloatVector.fromArray(S, x, x3), d31 = FloatVector.fromArray(S, x, x3 + c);
+        FloatVector d32 = FloatVector.fromArray(S, x, x3 + 2 * c), d33 = FloatVector.fromArray(S, x, x3 + 3 * c);
+        FloatVector e0 = d20.sub(d10), e1 = d21.sub(d11), e2 = d22.sub(d12), e3 = d23.sub(d13);
         e0.sub(e2).intoArray(v, p);
         e1.add(e2).intoArray(v, p + plane);
         e2.sub(e1).intoArray(v, p + 2 * plane);
         e1.sub(e3).intoArray(v, p + 3 * plane);
+        e0 = d10.sub(d30); e1 = d11.sub(d31); e2 = d12.sub(d32); e3 = d13.sub(d33);
+        e0.sub(e2).intoArray(v, p + 4 * plane);
+        e1.add(e2).intoArray(v, p + 5 * plane);
+        e2.sub(e1).intoArray(v, p + 6 * plane);
+        e1.sub(e3).intoArray(v, p + 7 * plane);
     }
 
     // ---- y = A^T M A: output row r of every tile, L filters at a time; plain, or + bias then ReLU
@@ -249,80 +268,53 @@ final class VectorWinograd implements Winograd.Kernel {
 
     // ---- W = A dy A^T: row i of every tile, L filters at a time
 
-    private static void gradPass0(Winograd.Tiles t) {
-        int f = t.f, fv = f - f % L, tt = 0;
-        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
-            int z0 = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
-            for (int q = 0; q < fv; q += L) gradRowCopy(t.src, z0 + q, z0 + q + f, t.dst, tt * f + q, t.plane);
-        }
-    }
-
-    private static void gradPass1(Winograd.Tiles t) {
+    // two rows of W per pass: each reads the window's four cells once
+    private static void gradPassRows01(Winograd.Tiles t) {
         int f = t.f, fv = f - f % L, zRow = 2 * t.pw * f, tt = 0;
         for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
             int z0 = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
-            for (int q = 0; q < fv; q += L) {
-                int zq = z0 + q;
-                gradRowSum(t.src, zq, zq + f, zq + zRow, zq + zRow + f, t.dst, tt * f + q + 4 * t.plane, t.plane);
-            }
+            for (int q = 0; q < fv; q += L) gradRows01(t.src, z0 + q, f, zRow, t.dst, tt * f + q, t.plane);
         }
     }
 
-    private static void gradPass2(Winograd.Tiles t) {
+    private static void gradPassRows23(Winograd.Tiles t) {
         int f = t.f, fv = f - f % L, zRow = 2 * t.pw * f, tt = 0;
         for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
             int z0 = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
-            for (int q = 0; q < fv; q += L) {
-                int zq = z0 + q;
-                gradRowDiff(t.src, zq, zq + f, zq + zRow, zq + zRow + f, t.dst, tt * f + q + 8 * t.plane, t.plane);
-            }
+            for (int q = 0; q < fv; q += L) gradRows23(t.src, z0 + q, f, zRow, t.dst, tt * f + q + 8 * t.plane, t.plane);
         }
     }
 
-    private static void gradPass3(Winograd.Tiles t) {
-        int f = t.f, fv = f - f % L, zRow = 2 * t.pw * f, tt = 0;
-        for (int s = t.b0; s < t.b1; s++) for (int ti = 0; ti < t.ph; ti++) for (int tj = 0; tj < t.pw; tj++, tt++) {
-            int z0 = ((s * 2 * t.ph + 2 * ti) * 2 * t.pw + 2 * tj) * f;
-            for (int q = 0; q < fv; q += L) gradRowNeg(t.src, z0 + q + zRow, z0 + q + zRow + f, t.dst, tt * f + q + 12 * t.plane, t.plane);
-        }
+    /** W rows 0 ([p r]) and 1 ([p+s r+t]) for dy = [[p r] [s t]] at z0, each row [a b] across as a, a+b, a-b, -b. */
+    private static void gradRows01(float[] dz, int z0, int f, int zRow, float[] w, int o, int plane) {
+        FloatVector p = FloatVector.fromArray(S, dz, z0), r = FloatVector.fromArray(S, dz, z0 + f);
+        FloatVector s = FloatVector.fromArray(S, dz, z0 + zRow), u = FloatVector.fromArray(S, dz, z0 + zRow + f);
+        p.intoArray(w, o);
+        p.add(r).intoArray(w, o + plane);
+        p.sub(r).intoArray(w, o + 2 * plane);
+        r.neg().intoArray(w, o + 3 * plane);
+        FloatVector a = p.add(s), b = r.add(u);
+        a.intoArray(w, o + 4 * plane);
+        a.add(b).intoArray(w, o + 5 * plane);
+        a.sub(b).intoArray(w, o + 6 * plane);
+        b.neg().intoArray(w, o + 7 * plane);
     }
 
-    /** Row [r s] (dy's top cells) across: r, r+s, r-s, -s. */
-    private static void gradRowCopy(float[] dz, int ia, int ib, float[] w, int p, int plane) {
-        FloatVector r = FloatVector.fromArray(S, dz, ia), s = FloatVector.fromArray(S, dz, ib);
-        r.intoArray(w, p);
-        r.add(s).intoArray(w, p + plane);
-        r.sub(s).intoArray(w, p + 2 * plane);
-        s.neg().intoArray(w, p + 3 * plane);
-    }
-
-    /** Row [p+s r+t] across. */
-    private static void gradRowSum(float[] dz, int ia, int ib, int ic, int id, float[] w, int p, int plane) {
-        FloatVector r = FloatVector.fromArray(S, dz, ia).add(FloatVector.fromArray(S, dz, ic));
-        FloatVector s = FloatVector.fromArray(S, dz, ib).add(FloatVector.fromArray(S, dz, id));
-        r.intoArray(w, p);
-        r.add(s).intoArray(w, p + plane);
-        r.sub(s).intoArray(w, p + 2 * plane);
-        s.neg().intoArray(w, p + 3 * plane);
-    }
-
-    /** Row [p-s r-t] across. */
-    private static void gradRowDiff(float[] dz, int ia, int ib, int ic, int id, float[] w, int p, int plane) {
-        FloatVector r = FloatVector.fromArray(S, dz, ia).sub(FloatVector.fromArray(S, dz, ic));
-        FloatVector s = FloatVector.fromArray(S, dz, ib).sub(FloatVector.fromArray(S, dz, id));
-        r.intoArray(w, p);
-        r.add(s).intoArray(w, p + plane);
-        r.sub(s).intoArray(w, p + 2 * plane);
-        s.neg().intoArray(w, p + 3 * plane);
-    }
-
-    /** Row [-s -t] across. */
-    private static void gradRowNeg(float[] dz, int ic, int id, float[] w, int p, int plane) {
-        FloatVector r = FloatVector.fromArray(S, dz, ic).neg(), s = FloatVector.fromArray(S, dz, id).neg();
-        r.intoArray(w, p);
-        r.add(s).intoArray(w, p + plane);
-        r.sub(s).intoArray(w, p + 2 * plane);
-        s.neg().intoArray(w, p + 3 * plane);
+    /** W rows 2 ([p-s r-t]) and 3 ([-s -t]), at o (row 2's start). */
+    private static void gradRows23(float[] dz, int z0, int f, int zRow, float[] w, int o, int plane) {
+        FloatVector p = FloatVector.fromArray(S, dz, z0), r = FloatVector.fromArray(S, dz, z0 + f);
+        FloatVector s = FloatVector.fromArray(S, dz, z0 + zRow), u = FloatVector.fromArray(S, dz, z0 + zRow + f);
+        FloatVector a = p.sub(s), b = r.sub(u);
+        a.intoArray(w, o);
+        a.add(b).intoArray(w, o + plane);
+        a.sub(b).intoArray(w, o + 2 * plane);
+        b.neg().intoArray(w, o + 3 * plane);
+        a = s.neg();
+        b = u.neg();
+        a.intoArray(w, o + 4 * plane);
+        a.add(b).intoArray(w, o + 5 * plane);
+        a.sub(b).intoArray(w, o + 6 * plane);
+        b.neg().intoArray(w, o + 7 * plane);
     }
 
     // ---- dx += B dV B^T: tile row i of every tile, in tile order, L channels at a time
