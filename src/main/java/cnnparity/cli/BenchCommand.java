@@ -107,6 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (rss > 0) r.put("peak_rss_mb", rss); // the figure Keras's side reports (resource.getrusage)
         r.put("warmup_seconds", warmupSeconds);
         r.put("kernel", cnnparity.nn.kernels.Gemm.kernelName());
+        r.put("winograd", cnnparity.nn.kernels.Winograd.enabled()); // conv2d_1 of the fused passes by Winograd (-Dcnnparity.winograd=false: direct)
         System.out.println(r);
         if (perLayer) layerTimes(model, d.images(idx, 0, batch), d.oneHot(idx, 0, batch));
         if (json != null) cnnparity.train.AtomicFiles.write(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
