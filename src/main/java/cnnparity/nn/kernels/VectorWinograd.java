@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Shaped for C2, which otherwise boxes the vectors (a heap object per vector, 10x slower, 9 MB
  * per training step seen in one run of three): no vector crosses a method boundary (methods take
  * arrays and offsets), no vector is merged from two branches, and no compiled unit holds more
- * than about 30 vector operations. Past C2's inlining budget the last operations of a unit were
- * left as calls, and which ones depended on the profile. So each pass (one row of a transform,
- * over a group's tiles) is its own unit: the passes are reached through {@link #PASSES}, one
- * call site with many receiver classes, which C2 does not inline.
+ * than about 36 vector operations. Past C2's inlining budget (units of 60-80 operations) the last
+ * operations of a unit were left as calls, and which ones depended on the profile. So each pass
+ * (one or two rows of a transform, over a group's tiles) is its own unit: the passes are reached
+ * through {@link #PASSES}, one call site with many receiver classes, which C2 does not inline.
  */
 final class VectorWinograd implements Winograd.Kernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
