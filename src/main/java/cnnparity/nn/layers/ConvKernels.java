@@ -20,7 +20,9 @@ import cnnparity.nn.kernels.Parallel;
  */
 final class ConvKernels {
     static final int CHUNK = 16;
-    private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[3][0]);
+    /** This thread's reusable blocks: an im2col block, a conv output (or its col2im source), an output gradient, Winograd's U, V and M (or W). */
+    private static final int COL = 0, Z = 1, DZ = 2, WINO_U = 3, WINO_V = 4, WINO_M = 5;
+    private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[6][0]);
 
     private ConvKernels() {
     }
@@ -31,12 +33,12 @@ final class ConvKernels {
         return w[slot];
     }
 
-    private static final ThreadLocal<int[]> BASE = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<int[]> INTS = ThreadLocal.withInitial(() -> new int[0]);
 
-    private static int[] grow(int size) {
-        int[] b = new int[size];
-        BASE.set(b);
-        return b;
+    /** This thread's reusable table of x offsets (one product's rows), at least {@code size} long. */
+    private static int[] ints(int size) {
+        if (INTS.get().length < size) INTS.set(new int[size]);
+        return INTS.get();
     }
 
     /**
@@ -162,7 +164,7 @@ final class ConvKernels {
         /** The x offset of each output pixel's receptive field, samples [b0, b1), in this thread's table. */
         int[] origins(int b0, int b1) {
             int rows = (b1 - b0) * p;
-            int[] base = BASE.get().length >= rows ? BASE.get() : grow(rows);
+            int[] base = ints(rows);
             int r = 0;
             for (int b = b0; b < b1; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) base[r++] = ((b * h + i * sh) * w + j * sw) * c;
             return base;
@@ -180,7 +182,7 @@ final class ConvKernels {
 
         /** This thread's im2col block of samples [b0, b1). */
         float[] im2col(int b0, int b1) {
-            float[] col = buffer(0, (b1 - b0) * p * kd);
+            float[] col = buffer(COL, (b1 - b0) * p * kd);
             im2colAt(x, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, col, 0);
             return col;
         }
@@ -211,7 +213,7 @@ final class ConvKernels {
         /** dx of samples [b0, b1) = col2im(dz kernel^T), overwritten. */
         void inputGrad(int b0, int b1, float[] dz, int dzo, float[] kT, float[] dx) {
             int rows = (b1 - b0) * p;
-            float[] dcol = buffer(1, rows * kd);
+            float[] dcol = buffer(Z, rows * kd);
             java.util.Arrays.fill(dx, b0 * h * w * c, b1 * h * w * c, 0f);
             Gemm.nn(dz, dzo, kT, 0, dcol, 0, rows, f, kd, false);
             col2im(dcol, b0, b1, h, w, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, dx);
@@ -259,7 +261,7 @@ final class ConvKernels {
         }
         Parallel.forChunks((n + CHUNK - 1) / CHUNK, ci -> {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
-            float[] zb = buffer(1, plan.p * f);
+            float[] zb = buffer(Z, plan.p * f);
             for (int b = c0; b < c1; b++) {
                 plan.product(b, b + 1, k, zb, 0, epiBias, epiRelu);
                 if (codes == null) {
@@ -270,8 +272,6 @@ final class ConvKernels {
             }
         });
     }
-
-    private static final ThreadLocal<int[]> WINDOW_ROWS = ThreadLocal.withInitial(() -> new int[0]);
 
     /**
      * {@link #forwardPooled} for an implicit-GEMM layer (the first layer on a grey image), one row
@@ -290,9 +290,8 @@ final class ConvKernels {
         boolean productRelu = !poolEpilogue && epiRelu;
         Parallel.forChunks((n + CHUNK - 1) / CHUNK, ci -> {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
-            float[] zb = buffer(1, rows * f);
-            int[] origins = WINDOW_ROWS.get().length >= rows ? WINDOW_ROWS.get() : new int[rows];
-            WINDOW_ROWS.set(origins);
+            float[] zb = buffer(Z, rows * f);
+            int[] origins = ints(rows);
             for (int b = c0; b < c1; b++) {
                 for (int wi = 0; wi < ph; wi++) {
                     plan.windowRowOrigins(b, wi, pw, origins);
@@ -322,14 +321,6 @@ final class ConvKernels {
         return cnnparity.nn.kernels.Winograd.enabled() && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && padTop == 0 && padLeft == 0 && c >= 8;
     }
 
-    private static final ThreadLocal<float[][]> WINO = ThreadLocal.withInitial(() -> new float[4][0]);
-
-    private static float[] winoBuffer(int slot, int size) {
-        float[][] w = WINO.get();
-        if (w[slot].length < size) w[slot] = new float[size];
-        return w[slot];
-    }
-
     /**
      * {@link #forwardPooled} by Winograd (nn.kernels.Winograd): a 2x2 block of conv outputs per
      * pooling window, so only the pooled windows' outputs are computed. Samples go through in groups
@@ -338,13 +329,14 @@ final class ConvKernels {
     private static void forwardPooledWinograd(float[] x, int n, int h, int w, int c, float[] k, int f, int oh, int ow,
                                               float[] bias, boolean relu, float[] pooled, float[] codes) {
         int ph = oh / 2, pw = ow / 2, perSample = ph * pw;
-        float[] u = winoBuffer(0, 16 * cnnparity.nn.kernels.Winograd.plane(c, f)); // the calling thread's; read only by the chunk tasks
+        float[] u = buffer(WINO_U, 16 * cnnparity.nn.kernels.Winograd.plane(c, f)); // the calling thread's; read only by the chunk tasks
         cnnparity.nn.kernels.Winograd.kernelTransform(k, c, f, u);
-        int gs = Math.max(1, Math.min(CHUNK, WINO_TILES / Math.max(1, perSample)));
+        int gs = winogradGroup(perSample), maxTiles = gs * perSample;
         Parallel.forChunks((n + CHUNK - 1) / CHUNK, ci -> {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
-            int maxTiles = gs * perSample;
-            float[] v = winoBuffer(1, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, c)), m = winoBuffer(2, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, f)), zb = winoBuffer(3, maxTiles * 4 * f);
+            float[] v = buffer(WINO_V, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, c));
+            float[] m = buffer(WINO_M, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, f));
+            float[] zb = buffer(Z, maxTiles * 4 * f);
             for (int b0 = c0; b0 < c1; b0 += gs) {
                 int b1 = Math.min(c1, b0 + gs), tiles = (b1 - b0) * perSample;
                 cnnparity.nn.kernels.Winograd.inputTransform(x, b0, b1, h, w, c, ph, pw, v);
@@ -367,11 +359,17 @@ final class ConvKernels {
      */
     private static final int WINO_TILES = Integer.getInteger("cnnparity.winogradTiles", 100);
 
+    /** Samples per Winograd group: as many as fit in {@link #WINO_TILES} tiles, at least one, at most a chunk. */
+    private static int winogradGroup(int tilesPerSample) {
+        return Math.max(1, Math.min(CHUNK, WINO_TILES / Math.max(1, tilesPerSample)));
+    }
+
     /**
      * Backward of {@link #forwardPooled} in training: from d(loss)/d(pooled), each sample's
      * d(loss)/d(z) is rebuilt in a per-thread block from the winner codes (and the ReLU mask,
      * pooled > 0), then the same weight, bias and input gradients as {@link #backward}, in the same
-     * order: the same bits as the layer-by-layer backward through MaxPooling2D and Conv2D.
+     * order: the same bits as the layer-by-layer backward through MaxPooling2D and Conv2D. Where
+     * {@link #winogradFor} holds, the gradients of the Winograd forward instead (to rounding).
      */
     static void backwardPooled(float[] x, int n, int h, int w, int c, float[] k, int kh, int kw, int f,
                                int sh, int sw, int dh, int dw, int padTop, int padLeft, int oh, int ow,
@@ -388,7 +386,7 @@ final class ConvKernels {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
             ws.zero(ci);
             float[] part = ws.dkPart[ci], db = ws.dbPart[ci];
-            float[] dz = buffer(2, plan.p * f);
+            float[] dz = buffer(DZ, plan.p * f);
             for (int b = c0; b < c1; b++) {
                 cnnparity.nn.kernels.MaxPool2x2.unpool(codes, pooled, dPooled, dz, b, b + 1, oh, ow, f, oh / 2, ow / 2, relu);
                 if (dbias != null) BiasGrad.maskAndSum(null, dz, 0, dz, 0, plan.p, f, db);
@@ -414,16 +412,15 @@ final class ConvKernels {
         int ph = oh / 2, pw = ow / 2, perSample = ph * pw;
         int chunks = (n + CHUNK - 1) / CHUNK;
         float[] uT = ws.prepareWinograd(chunks, k, c, f, dx != null);
-        int gs = Math.max(1, Math.min(CHUNK, WINO_TILES / Math.max(1, perSample)));
+        int gs = winogradGroup(perSample), maxTiles = gs * perSample;
         Parallel.forChunks(chunks, ci -> {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
             java.util.Arrays.fill(ws.duPart[ci], 0f);
             java.util.Arrays.fill(ws.dbPart[ci], 0f);
             float[] du = ws.duPart[ci], db = ws.dbPart[ci];
-            int maxTiles = gs * perSample;
-            float[] v = winoBuffer(1, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, c));
-            float[] wt = winoBuffer(2, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, f));
-            float[] dz = winoBuffer(3, maxTiles * 4 * f);
+            float[] v = buffer(WINO_V, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, c));
+            float[] wt = buffer(WINO_M, 16 * cnnparity.nn.kernels.Winograd.plane(maxTiles, f));
+            float[] dz = buffer(DZ, maxTiles * 4 * f);
             for (int b0 = c0; b0 < c1; b0 += gs) {
                 int b1 = Math.min(c1, b0 + gs), tiles = (b1 - b0) * perSample;
                 // the windows' conv output gradient, (b1-b0, 2PH, 2PW, F): dy at each winner, 0 elsewhere
@@ -439,14 +436,10 @@ final class ConvKernels {
                 }
             }
         });
-        // the chunks' partials in chunk order (a fixed sum order), then back to the 3x3 kernel
-        float[] duSum = ws.duPart[0];
-        for (int ci = 1; ci < chunks; ci++) {
-            float[] part = ws.duPart[ci];
-            for (int i = 0; i < part.length; i++) duSum[i] += part[i];
-        }
-        cnnparity.nn.kernels.Winograd.kernelGradTransform(duSum, c, f, dk);
-        if (dbias != null) for (int ci = 0; ci < chunks; ci++) for (int q = 0; q < f; q++) dbias[q] += ws.dbPart[ci][q];
+        // the chunks' partials in chunk order (a fixed sum order), into the first; then back to the 3x3 kernel
+        Workspace.addInOrder(ws.duPart, 1, chunks, ws.duPart[0]);
+        cnnparity.nn.kernels.Winograd.kernelGradTransform(ws.duPart[0], c, f, dk);
+        if (dbias != null) Workspace.addInOrder(ws.dbPart, 0, chunks, dbias);
     }
 
     /** What backward keeps between calls, so a training step allocates nothing once shapes settle. */
@@ -461,8 +454,8 @@ final class ConvKernels {
         /** Sizes the Winograd backward's buffers; returns each position's U^T (16, F, C) when the input gradient is wanted. */
         float[] prepareWinograd(int chunks, float[] k, int c, int f, boolean inputGrad) {
             int size = 16 * cnnparity.nn.kernels.Winograd.plane(c, f);
-            if (duPart.length != chunks || (chunks > 0 && duPart[0].length != size)) duPart = new float[chunks][size];
-            if (dbPart.length != chunks || (chunks > 0 && dbPart[0].length != f)) dbPart = new float[chunks][f];
+            duPart = parts(duPart, chunks, size);
+            dbPart = parts(dbPart, chunks, f);
             if (!inputGrad) return null;
             if (u.length != size) {
                 u = new float[size];
@@ -476,10 +469,8 @@ final class ConvKernels {
         /** Sizes the buffers and returns kernel^T (F, KH*KW*C). */
         float[] prepare(int chunks, float[] k, int kd, int f) {
             if (kT.length != kd * f) kT = new float[kd * f];
-            if (dkPart.length != chunks || (chunks > 0 && dkPart[0].length != kd * f)) {
-                dkPart = new float[chunks][kd * f];
-                dbPart = new float[chunks][f];
-            }
+            dkPart = parts(dkPart, chunks, kd * f);
+            dbPart = parts(dbPart, chunks, f);
             Gemm.transpose(k, kd, f, kT);
             return kT;
         }
@@ -492,11 +483,21 @@ final class ConvKernels {
 
         /** dk += the chunks' weight-gradient partials, dbias += theirs, in chunk order (a fixed sum order). */
         void addPartials(int chunks, float[] dk, float[] dbias) {
-            for (int ci = 0; ci < chunks; ci++) {
-                float[] part = dkPart[ci];
-                for (int i = 0; i < part.length; i++) dk[i] += part[i];
-                if (dbias != null) for (int q = 0; q < dbias.length; q++) dbias[q] += dbPart[ci][q];
+            addInOrder(dkPart, 0, chunks, dk);
+            if (dbias != null) addInOrder(dbPart, 0, chunks, dbias);
+        }
+
+        /** into += parts[from], parts[from + 1], ..., parts[to - 1], in that order. */
+        static void addInOrder(float[][] parts, int from, int to, float[] into) {
+            for (int ci = from; ci < to; ci++) {
+                float[] part = parts[ci];
+                for (int i = 0; i < into.length; i++) into[i] += part[i];
             }
+        }
+
+        /** cur when it holds {@code chunks} arrays of {@code size}, else new ones (shapes settle after the first step). */
+        static float[][] parts(float[][] cur, int chunks, int size) {
+            return cur.length == chunks && (chunks == 0 || cur[0].length == size) ? cur : new float[chunks][size];
         }
     }
 
@@ -516,7 +517,7 @@ final class ConvKernels {
             int c0 = ci * CHUNK, c1 = Math.min(n, c0 + CHUNK);
             ws.zero(ci);
             float[] part = ws.dkPart[ci], db = ws.dbPart[ci];
-            float[] masked = reluY != null ? buffer(2, gs * p * f) : null;
+            float[] masked = reluY != null ? buffer(DZ, gs * p * f) : null;
             for (int b0 = c0; b0 < c1; b0 += gs) {
                 int b1 = Math.min(c1, b0 + gs), rows = (b1 - b0) * p, zo = b0 * p * f;
                 float[] dz = dy;
