@@ -225,45 +225,36 @@ public final class BenchCommand implements Callable<Integer> {
     static void layerTimes(Model model, Tensor x, Tensor y) {
         int reps = 60, layers = model.layers().size();
         long[][] fwd = new long[layers][reps], bwd = new long[layers][reps], inf = new long[layers][reps];
-        boolean[] fusedPair = new boolean[layers];
+        int[] stageEnd = new int[layers]; // the last layer of the stage starting at i: i, or the pooling fused with it
+        int[] rep = {0};
+        boolean[] inference = {false};
+        // the model's own forward and backward passes, timed stage by stage: the trainer's fusion, not a copy of it
+        model.setStageTimer((first, last, backward, nanos) -> {
+            (backward ? bwd : inference[0] ? inf : fwd)[first][rep[0]] = nanos;
+            stageEnd[first] = last;
+        });
         model.layers().get(0).setNeedInputGradient(false); // as Backprop.step: no gradient for the input
-        for (int r = 0; r < reps; r++) {
-            Tensor h = x;
-            for (int i = 0; i < layers; i++) {
-                Layer l = model.layers().get(i);
-                long a = System.nanoTime();
-                Tensor fused = i + 1 < layers ? l.forwardTrainingFused(model.layers().get(i + 1), h) : null;
-                fusedPair[i] = fused != null;
-                h = fused != null ? fused : l.forward(h, true);
-                fwd[i][r] = System.nanoTime() - a;
-                if (fused != null) i++;
+        try {
+            for (int r = 0; r < reps; r++) {
+                rep[0] = r;
+                inference[0] = false;
+                Tensor h = model.forwardTraining(x);
+                Tensor g = h.zerosLike();
+                g.fill(1e-3f);
+                model.backwardTraining(g, layers - 1);
+                inference[0] = true;
+                model.forward(x, false);
             }
-            Tensor g = h.zerosLike();
-            g.fill(1e-3f);
-            for (int i = layers - 1; i >= 0; i--) {
-                boolean pair = i > 0 && fusedPair[i - 1];
-                int at = pair ? i - 1 : i;
-                long a = System.nanoTime();
-                g = pair ? model.layers().get(at).backwardTrainingFused(g) : model.layers().get(at).backward(g);
-                bwd[at][r] = System.nanoTime() - a;
-                i = at;
-            }
-            h = x;
-            for (int i = 0; i < layers; i++) {
-                Layer l = model.layers().get(i);
-                long a = System.nanoTime();
-                Tensor fused = i + 1 < layers ? l.forwardInferenceFused(model.layers().get(i + 1), h) : null;
-                h = fused != null ? fused : l.forward(h, false);
-                inf[i][r] = System.nanoTime() - a;
-                if (fused != null) i++;
-            }
+        } finally {
+            model.setStageTimer(null);
         }
         double totalF = 0, totalB = 0, totalI = 0;
         System.out.printf("%-30s %-30s %10s %10s %10s%n", "stage (as the trainer runs it)", "class", "forward", "backward", "inference");
         for (int i = 0; i < layers; i++) {
             Layer l = model.layers().get(i);
             String name = l.name(), cls = l.className();
-            if (fusedPair[i]) {
+            boolean pair = stageEnd[i] > i;
+            if (pair) {
                 name += "+" + model.layers().get(i + 1).name();
                 cls += "+" + model.layers().get(i + 1).className();
             }
@@ -275,7 +266,7 @@ public final class BenchCommand implements Callable<Integer> {
             totalB += b;
             totalI += n;
             System.out.printf("%-30s %-30s %7.2f ms %7.2f ms %7.2f ms%n", name, cls, f, b, n);
-            if (fusedPair[i]) i++;
+            if (pair) i++;
         }
         System.out.printf("%-30s %-30s %7.2f ms %7.2f ms %7.2f ms  (medians of %d steps)%n", "total", "", totalF, totalB, totalI, reps);
     }

@@ -76,6 +76,18 @@ public final class Model {
 
     private boolean[] fusedWithNext = new boolean[0];
 
+    /** Told how long each stage took: a layer (first == last) or a fused pair (first, first + 1). */
+    public interface StageTimer {
+        void stage(int first, int last, boolean backward, long nanos);
+    }
+
+    private StageTimer timer;
+
+    /** Times every stage of {@link #forward}, {@link #forwardTraining} and {@link #backwardTraining} (bench --layers); null: none. */
+    public void setStageTimer(StageTimer timer) {
+        this.timer = timer;
+    }
+
     /**
      * The trainer's forward (training mode): layer pairs with a fused path run as one
      * ({@link Layer#forwardTrainingFused}); {@link #backwardTraining} must follow. Same outputs and
@@ -96,17 +108,20 @@ public final class Model {
             java.util.Arrays.fill(fusedWithNext, false);
         }
         for (int i = 0; i < layers.size(); i++) {
+            long t0 = timer != null ? System.nanoTime() : 0;
             if (fuse && i + 1 < layers.size()) {
                 Layer layer = layers.get(i), next = layers.get(i + 1);
                 Tensor y = training ? layer.forwardTrainingFused(next, x) : layer.forwardInferenceFused(next, x);
                 if (y != null) {
                     if (record) fusedWithNext[i] = true;
                     x = y;
+                    if (timer != null) timer.stage(i, i + 1, false, System.nanoTime() - t0);
                     i++;
                     continue;
                 }
             }
             x = layers.get(i).forward(x, training);
+            if (timer != null) timer.stage(i, i, false, System.nanoTime() - t0);
         }
         return x;
     }
@@ -114,12 +129,11 @@ public final class Model {
     /** Back-propagates from d(loss)/d(output of layer {@code last}) down to the input, after {@link #forwardTraining}. */
     public Tensor backwardTraining(Tensor dy, int last) {
         for (int i = last; i >= 0; i--) {
-            if (i > 0 && fusedWithNext[i - 1]) {
-                dy = layers.get(i - 1).backwardTrainingFused(dy);
-                i--;
-            } else {
-                dy = layers.get(i).backward(dy);
-            }
+            long t0 = timer != null ? System.nanoTime() : 0;
+            int first = i > 0 && fusedWithNext[i - 1] ? i - 1 : i;
+            dy = first < i ? layers.get(first).backwardTrainingFused(dy) : layers.get(i).backward(dy);
+            if (timer != null) timer.stage(first, i, true, System.nanoTime() - t0);
+            i = first;
         }
         return dy;
     }
